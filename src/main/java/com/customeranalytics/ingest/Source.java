@@ -1,0 +1,21 @@
+package com.customeranalytics.ingest;
+
+/** One input to ingest: a raw file, or a Delta table. */
+final class Source {
+  enum Kind { CSV, PARQUET, DELTA }
+
+  final String path;
+  final Kind kind;
+  final long size;
+
+  Source(String path, Kind kind, long size) {
+    this.path = path;
+    this.kind = kind;
+    this.size = size;
+  }
+
+  @Override
+  public String toString() {
+    return kind + " " + path;
+  }
+}

@@ -1,0 +1,101 @@
+package com.customeranalytics.job;
+
+import com.customeranalytics.table.Tables;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs stages in order. Logs one line at each stage's start and end (rows in/out, seconds) and
+ * appends one row per stage to {@code job_runs}; stops at the first failure.
+ */
+public final class JobRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+  /** job_runs schema; one row per stage run. */
+  public static final StructType JOB_RUNS_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("as_of_date", DataTypes.DateType, true)
+      .add("stage", DataTypes.StringType, false)
+      .add("status", DataTypes.StringType, false)
+      .add("started_at", DataTypes.TimestampType, false)
+      .add("ended_at", DataTypes.TimestampType, false)
+      .add("seconds", DataTypes.DoubleType, false)
+      .add("rows_in", DataTypes.LongType, true)
+      .add("rows_out", DataTypes.LongType, true)
+      .add("settings_digest", DataTypes.StringType, false)
+      .add("version", DataTypes.StringType, false)
+      .add("message", DataTypes.StringType, true);
+
+  public static final String SUCCEEDED = "succeeded";
+  public static final String FAILED = "failed";
+
+  private final List<Stage> stages;
+
+  public JobRunner(List<Stage> stages) {
+    this.stages = stages;
+  }
+
+  /** Runs every stage; throws {@link StageFailedException} naming the first stage that failed. */
+  public void run(StageContext ctx) {
+    LOG.info("Run {}: stages {} on warehouse {}", ctx.runId(),
+        stages.stream().map(Stage::name).reduce((a, b) -> a + "," + b).orElse(""),
+        ctx.tables().root());
+    for (int i = 0; i < stages.size(); i++) {
+      Stage stage = stages.get(i);
+      String step = "[" + (i + 1) + "/" + stages.size() + "] " + stage.name();
+      LOG.info("{} started", step);
+      ctx.spark().sparkContext().setJobGroup(stage.name(), "customer-analytics " + step, false);
+      Instant start = Instant.now();
+      try {
+        StageResult r = stage.run(ctx);
+        double secs = seconds(start);
+        LOG.info(String.format("%s finished: rows in %,d, rows out %,d, %.1f s%s", step, r.rowsIn(),
+            r.rowsOut(), secs, r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
+        record(ctx, stage.name(), SUCCEEDED, start, secs, r.rowsIn(), r.rowsOut(), r.detail());
+      } catch (RuntimeException e) {
+        double secs = seconds(start);
+        StageFailedException failure = e instanceof StageFailedException
+            ? (StageFailedException) e : new StageFailedException(stage.name(), e);
+        LOG.error(String.format("%s FAILED after %.1f s: %s", step, secs, failure.getMessage()));
+        try {
+          record(ctx, stage.name(), FAILED, start, secs, null, null, failure.getMessage());
+        } catch (RuntimeException recordError) {
+          LOG.warn("Could not record the failure in {}: {}", Tables.JOB_RUNS, recordError.getMessage());
+        }
+        throw failure;
+      } finally {
+        ctx.spark().sparkContext().clearJobGroup();
+      }
+    }
+  }
+
+  private static double seconds(Instant start) {
+    return Duration.between(start, Instant.now()).toMillis() / 1000.0;
+  }
+
+  private static void record(StageContext ctx, String stage, String status, Instant start,
+      double secs, Long rowsIn, Long rowsOut, String message) {
+    Row row = RowFactory.create(ctx.runId(),
+        ctx.asOfDate().map(Date::valueOf).orElse(null), stage, status, Timestamp.from(start),
+        Timestamp.from(Instant.now()), secs, rowsIn, rowsOut, ctx.settings().digest(), version(),
+        message == null || message.isEmpty() ? null : message);
+    Dataset<Row> df = ctx.spark().createDataFrame(List.of(row), JOB_RUNS_SCHEMA).coalesce(1);
+    ctx.tables().append(Tables.JOB_RUNS, df);
+  }
+
+  /** The app version from the jar manifest ("dev" when run from classes). */
+  public static String version() {
+    String v = JobRunner.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

@@ -1,0 +1,29 @@
+package com.customeranalytics.job;
+
+/** A stage failed; the message names the stage and the cause. */
+public class StageFailedException extends RuntimeException {
+  private final String stage;
+
+  public StageFailedException(String stage, Throwable cause) {
+    super("Stage '" + stage + "' failed: " + rootMessage(cause), cause);
+    this.stage = stage;
+  }
+
+  public String stage() {
+    return stage;
+  }
+
+  /** The most specific message in the cause chain (Spark wraps the real cause several times). */
+  public static String rootMessage(Throwable t) {
+    String msg = null;
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof InputException || msg == null) {
+        msg = c.getClass().getSimpleName() + ": " + c.getMessage();
+        if (c instanceof InputException) {
+          return c.getMessage();
+        }
+      }
+    }
+    return msg;
+  }
+}

@@ -1,0 +1,141 @@
+package com.customeranalytics.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+  @TempDir Path dir;
+
+  private String file(String name, String content) throws IOException {
+    Path f = dir.resolve(name);
+    Files.writeString(f, content);
+    return f.toString();
+  }
+
+  @Test
+  void defaultsComeFromReferenceConf() {
+    Settings s = Settings.defaults();
+    assertThat(s.warehouse()).isEqualTo("warehouse");
+    assertThat(s.input()).isEmpty();
+    assertThat(s.inputFormat()).isEqualTo(Settings.InputFormat.AUTO);
+    assertThat(s.asOfDate()).isEmpty();
+    assertThat(s.columnAliases().get("customer_id")).containsExactly("CustomerID", "Customer ID");
+    assertThat(s.columnAliases().get("unit_price")).containsExactly("UnitPrice", "Price");
+    assertThat(s.columnAliases().get("invoice_no")).containsExactly("InvoiceNo", "Invoice");
+    assertThat(s.nonProductCodes()).contains("POST", "BANK CHARGES", "TEST002").hasSize(15);
+    assertThat(s.sampleRows()).isEqualTo(541_909L);
+    assertThat(s.spark()).containsEntry("spark.sql.session.timeZone", "UTC");
+  }
+
+  @Test
+  void shippedConfFilesAreValid() {
+    String root = System.getProperty("ca.repo.root", ".");
+    for (String name : List.of("local", "emr", "dataproc")) {
+      Settings s = Settings.load(root + "/conf/" + name + ".conf", Map.of(), List.of());
+      assertThat(s.warehouse()).isNotEmpty();
+    }
+    Settings local = Settings.load(root + "/conf/local.conf", Map.of(), List.of());
+    assertThat(local.spark()).containsEntry("spark.driver.host", "127.0.0.1");
+  }
+
+  @Test
+  void layersApplyInOrderFileThenEnvThenSet() throws IOException {
+    String f = file("a.conf", "customer-analytics { warehouse = \"/from/file\", input = \"/in/file\","
+        + " sample.rows = 10 }");
+    Settings s = Settings.load(f, Map.of("CA_WAREHOUSE", "/from/env"),
+        List.of("input=s3a://bucket/raw/2011-*.csv", "sample.rows=20", "as-of-date=2011-12-09",
+            "stages=ingest", "spark.sql.shuffle.partitions=7"));
+    assertThat(s.warehouse()).isEqualTo("/from/env");
+    assertThat(s.input()).isEqualTo("s3a://bucket/raw/2011-*.csv");
+    assertThat(s.sampleRows()).isEqualTo(20);
+    assertThat(s.asOfDate()).contains(LocalDate.of(2011, 12, 9));
+    assertThat(s.stages()).containsExactly("ingest");
+    assertThat(s.spark()).containsEntry("spark.sql.shuffle.partitions", "7");
+    // --set beats the environment too
+    assertThat(Settings.load(f, Map.of("CA_WAREHOUSE", "/env"), List.of("warehouse=/set")).warehouse())
+        .isEqualTo("/set");
+  }
+
+  @Test
+  void sparkKeysStayFlatEvenWhenOnePrefixesAnother() throws IOException {
+    String f = file("s3.conf", "customer-analytics.spark {\n"
+        + " \"spark.hadoop.fs.s3a.endpoint\" = \"http://127.0.0.1:9000\"\n"
+        + " \"spark.hadoop.fs.s3a.endpoint.region\" = \"us-east-1\"\n}");
+    Settings s = Settings.load(f, Map.of(), List.of());
+    assertThat(s.spark()).containsEntry("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000")
+        .containsEntry("spark.hadoop.fs.s3a.endpoint.region", "us-east-1");
+  }
+
+  @Test
+  void unknownKeyFailsNamingKeyAndFile() throws IOException {
+    String f = file("typo.conf", "customer-analytics {\n  warehouse = \"/w\"\n  sample { rowz = 5 }\n}");
+    assertThatThrownBy(() -> Settings.load(f, Map.of(), List.of()))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("sample.rowz")
+        .hasMessageContaining("unknown key")
+        .hasMessageContaining("typo.conf: 3");
+  }
+
+  @Test
+  void unknownKeyFromSetFailsNamingTheFlag() {
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), List.of("warehous=/x")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("warehous")
+        .hasMessageContaining("--set warehous");
+  }
+
+  @Test
+  void illTypedKeyFailsNamingKeyAndFile() throws IOException {
+    String f = file("types.conf", "customer-analytics {\n  sample.rows = \"lots\"\n}");
+    assertThatThrownBy(() -> Settings.load(f, Map.of(), List.of()))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("sample.rows")
+        .hasMessageContaining("types.conf: 2");
+    String g = file("bool.conf", "customer-analytics.ingest.csv.multi-line = maybe");
+    assertThatThrownBy(() -> Settings.load(g, Map.of(), List.of()))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("ingest.csv.multi-line")
+        .hasMessageContaining("bool.conf");
+  }
+
+  @Test
+  void badValuesFailNamingKey() {
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), List.of("input-format=xml")))
+        .hasMessageContaining("input-format").hasMessageContaining("'xml'");
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), List.of("as-of-date=2011-13-01")))
+        .hasMessageContaining("as-of-date").hasMessageContaining("not a date");
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), List.of("sample.rows=0")))
+        .hasMessageContaining("sample.rows").hasMessageContaining("positive");
+  }
+
+  @Test
+  void missingKeyFailsNamingKeyAndFile() throws IOException {
+    String f = file("null.conf", "customer-analytics {\n  warehouse = null\n}");
+    assertThatThrownBy(() -> Settings.load(f, Map.of(), List.of()))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("warehouse")
+        .hasMessageContaining("null.conf");
+  }
+
+  @Test
+  void missingConfigFileIsNamed() {
+    assertThatThrownBy(() -> Settings.load(dir.resolve("nope.conf").toString(), Map.of(), List.of()))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("nope.conf");
+  }
+
+  @Test
+  void digestIsStableAndChangesWithSettings() {
+    assertThat(Settings.defaults().digest()).isEqualTo(Settings.defaults().digest()).hasSize(16);
+    assertThat(Settings.load(null, Map.of(), List.of("sample.seed=7")).digest())
+        .isNotEqualTo(Settings.defaults().digest());
+  }
+}
