@@ -1,5 +1,6 @@
 package com.customeranalytics.cli;
 
+import com.customeranalytics.clean.CleanStage;
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.config.SettingsException;
 import com.customeranalytics.generate.TransactionGenerator;
@@ -35,6 +36,7 @@ public final class Pipeline {
 
   static {
     STAGES.put(IngestStage.NAME, IngestStage::new);
+    STAGES.put(CleanStage.NAME, CleanStage::new);
   }
 
   /** Stage names in pipeline order. */

@@ -1,0 +1,226 @@
+package com.customeranalytics.clean;
+
+import static com.customeranalytics.table.Columns.COUNTRY;
+import static com.customeranalytics.table.Columns.CUSTOMER_ID;
+import static com.customeranalytics.table.Columns.DESCRIPTION;
+import static com.customeranalytics.table.Columns.INGESTED_AT;
+import static com.customeranalytics.table.Columns.INVOICE_MONTH;
+import static com.customeranalytics.table.Columns.INVOICE_NO;
+import static com.customeranalytics.table.Columns.INVOICE_TS;
+import static com.customeranalytics.table.Columns.IS_GUEST;
+import static com.customeranalytics.table.Columns.PARSE_ERROR;
+import static com.customeranalytics.table.Columns.QUANTITY;
+import static com.customeranalytics.table.Columns.RAW_RECORD;
+import static com.customeranalytics.table.Columns.REASON;
+import static com.customeranalytics.table.Columns.REVENUE;
+import static com.customeranalytics.table.Columns.RUN_ID;
+import static com.customeranalytics.table.Columns.SOURCE_FILE;
+import static com.customeranalytics.table.Columns.SOURCE_ROW;
+import static com.customeranalytics.table.Columns.STOCK_CODE;
+import static com.customeranalytics.table.Columns.UNIT_PRICE;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
+
+import com.customeranalytics.config.Settings;
+import com.customeranalytics.job.Stage;
+import com.customeranalytics.job.StageContext;
+import com.customeranalytics.job.StageResult;
+import com.customeranalytics.table.TableStore;
+import com.customeranalytics.table.Tables;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * bronze -> silver: every input row lands in exactly one of silver_sales, silver_returns,
+ * silver_excluded or silver_invalid, by DESIGN.md's rules in order (first match wins). Row
+ * conservation is checked against what was actually committed, and reported in dq_report.
+ * The silver tables are rebuilt from all of bronze each run, so re-running gives the same tables.
+ */
+public final class CleanStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(CleanStage.class);
+  public static final String NAME = "clean";
+
+  /** Which silver table a row goes to (internal column). */
+  static final String TARGET = "_target";
+  static final String SALES = "sales";
+  static final String RETURNS = "returns";
+  static final String EXCLUDED = "excluded";
+  static final String INVALID = "invalid";
+
+  public static final String CANCELLATION = "cancellation";
+  public static final String ADJUSTMENT = "adjustment";
+  public static final String NON_PRODUCT = "non_product";
+  public static final String NON_POSITIVE_QUANTITY = "non_positive_quantity";
+  public static final String NON_POSITIVE_PRICE = "non_positive_price";
+  public static final String DUPLICATE = "duplicate";
+  /** On silver_invalid: every parse problem of the row (reason is the first). */
+  public static final String DETAIL = "detail";
+
+  /** The eight input fields: equality on all of them makes a duplicate line. */
+  static final String[] FIELDS = {INVOICE_NO, STOCK_CODE, DESCRIPTION, QUANTITY, INVOICE_TS,
+      UNIT_PRICE, CUSTOMER_ID, COUNTRY};
+  private static final String[] LINEAGE = {SOURCE_FILE, SOURCE_ROW, RUN_ID, INGESTED_AT};
+
+  /** dq_report: long format, one row per (table, reason) of a run, plus the totals. */
+  public static final StructType DQ_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("checked_at", DataTypes.TimestampType, false)
+      .add("table_name", DataTypes.StringType, false)
+      .add(REASON, DataTypes.StringType, true)
+      .add("rows", DataTypes.LongType, false)
+      .add("input_rows", DataTypes.LongType, false)
+      .add("output_rows", DataTypes.LongType, false)
+      .add("conservation_ok", DataTypes.BooleanType, false);
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Tags each bronze row with its target table and reason. Pure: tests call it directly.
+   * Result: bronze columns plus {@code _target}, {@code reason}, {@code revenue}, {@code is_guest}.
+   */
+  public static Dataset<Row> classify(Dataset<Row> bronze, Settings s) {
+    Column invoice = upper(trim(col(INVOICE_NO)));
+    Column code = upper(trim(col(STOCK_CODE)));
+    Column invalid = col(PARSE_ERROR).isNotNull();
+    Column isReturn = invoice.startsWith(s.cancellationPrefix().toUpperCase(java.util.Locale.ROOT));
+    Column adjustment = invoice.rlike("^[A-Z]");
+    Column nonProduct = code.isin(s.nonProductCodes().toArray());
+    Column badQty = col(QUANTITY).leq(0);
+    Column badPrice = col(UNIT_PRICE).leq(0);
+    // Rules 1-6, first match wins; what is left is a candidate sale.
+    Column reason = when(invalid, split(col(PARSE_ERROR), ";").getItem(0))
+        .when(isReturn, lit(CANCELLATION))
+        .when(adjustment, lit(ADJUSTMENT))
+        .when(nonProduct, lit(NON_PRODUCT))
+        .when(badQty, lit(NON_POSITIVE_QUANTITY))
+        .when(badPrice, lit(NON_POSITIVE_PRICE));
+    Dataset<Row> tagged = bronze.withColumn(REASON, reason);
+
+    // Rule 7: among candidate sales, a line equal in all eight fields to an earlier one (by
+    // source file, then file order) is a duplicate. Non-candidates sit in their own window
+    // partitions, so they never make a sale a duplicate.
+    Column[] keys = new Column[FIELDS.length + 1];
+    for (int i = 0; i < FIELDS.length; i++) {
+      keys[i] = col(FIELDS[i]);
+    }
+    keys[FIELDS.length] = col(REASON).isNull();
+    Column firstSeen = row_number().over(Window.partitionBy(keys).orderBy(col(SOURCE_FILE), col(SOURCE_ROW)));
+    Column finalReason = when(col(REASON).isNull().and(firstSeen.gt(1)), lit(DUPLICATE)).otherwise(col(REASON));
+    Column target = when(invalid, lit(INVALID))
+        .when(col(REASON).equalTo(CANCELLATION), lit(RETURNS))
+        .when(col(REASON).isNotNull(), lit(EXCLUDED))
+        .otherwise(lit(SALES));
+    Column lineRevenue = col(QUANTITY).multiply(col(UNIT_PRICE));
+    return tagged
+        .withColumn(REASON, finalReason)
+        .withColumn(TARGET, when(col(REASON).equalTo(DUPLICATE), lit(EXCLUDED)).otherwise(target))
+        .withColumn(REVENUE, when(col(TARGET).equalTo(RETURNS), abs(lineRevenue).multiply(-1))
+            .otherwise(lineRevenue))
+        .withColumn(IS_GUEST, col(CUSTOMER_ID).isNull());
+  }
+
+  @Override
+  public StageResult run(StageContext ctx) {
+    TableStore tables = ctx.tables();
+    Dataset<Row> bronze = tables.read(Tables.BRONZE_TRANSACTIONS);
+    // Read once, written four times: keep the classified rows instead of re-reading bronze.
+    Dataset<Row> classified = classify(bronze, ctx.settings()).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<String, Long> written = new LinkedHashMap<>();
+      written.put(Tables.SILVER_SALES, tables.overwrite(Tables.SILVER_SALES,
+          select(classified, SALES, REVENUE, IS_GUEST), INVOICE_MONTH));
+      written.put(Tables.SILVER_RETURNS, tables.overwrite(Tables.SILVER_RETURNS,
+          select(classified, RETURNS, REVENUE, IS_GUEST, REASON), INVOICE_MONTH));
+      written.put(Tables.SILVER_EXCLUDED, tables.overwrite(Tables.SILVER_EXCLUDED,
+          select(classified, EXCLUDED, REVENUE, IS_GUEST, REASON), INVOICE_MONTH));
+      written.put(Tables.SILVER_INVALID, tables.overwrite(Tables.SILVER_INVALID,
+          select(classified, INVALID, REASON, DETAIL, RAW_RECORD), INVOICE_MONTH));
+
+      // Rows per table and reason from the same cached rows (a small aggregate).
+      List<Row> counts = classified.groupBy(col(TARGET), col(REASON)).agg(count(lit(1)).as("rows"))
+          .orderBy(col(TARGET), col(REASON)).collectAsList();
+      long input = counts.stream().mapToLong(r -> r.getLong(2)).sum();
+      long output = written.values().stream().mapToLong(Long::longValue).sum();
+      writeReport(ctx, counts, written, input, output, input == output);
+      String figures = checkConservation(input, written);
+      LOG.info("Conservation holds: {}", figures);
+      for (Row r : counts) {
+        LOG.info(String.format("  %-9s %-28s %,10d", r.getString(0), r.isNullAt(1) ? "-" : r.getString(1),
+            r.getLong(2)));
+      }
+      return new StageResult(input, output, figures);
+    } finally {
+      classified.unpersist();
+    }
+  }
+
+  /**
+   * Input rows must equal the rows committed to the four silver tables. Returns the figures;
+   * throws naming all four when they do not add up.
+   */
+  static String checkConservation(long input, Map<String, Long> written) {
+    long output = written.values().stream().mapToLong(Long::longValue).sum();
+    String figures = String.format("input %,d %s sales %,d + returns %,d + excluded %,d + invalid %,d",
+        input, input == output ? "=" : "!=", written.get(Tables.SILVER_SALES),
+        written.get(Tables.SILVER_RETURNS), written.get(Tables.SILVER_EXCLUDED),
+        written.get(Tables.SILVER_INVALID));
+    if (input != output) {
+      throw new IllegalStateException(String.format("Row conservation failed: %s (= %,d, %+,d rows)",
+          figures, output, output - input));
+    }
+    return figures;
+  }
+
+  /** One silver table's rows: the transaction columns, the extras asked for, lineage. */
+  private static Dataset<Row> select(Dataset<Row> classified, String target, String... extra) {
+    List<Column> cols = new ArrayList<>();
+    for (String f : FIELDS) {
+      cols.add(col(f));
+    }
+    cols.add(col(INVOICE_MONTH));
+    for (String e : extra) {
+      cols.add(e.equals(DETAIL) ? col(PARSE_ERROR).as(DETAIL) : col(e));
+    }
+    for (String l : LINEAGE) {
+      cols.add(col(l));
+    }
+    return classified.filter(col(TARGET).equalTo(target)).select(cols.toArray(new Column[0]));
+  }
+
+  private static void writeReport(StageContext ctx, List<Row> counts, Map<String, Long> written,
+      long input, long output, boolean ok) {
+    Timestamp now = new Timestamp(System.currentTimeMillis());
+    List<Row> rows = new ArrayList<>();
+    for (Row r : counts) {
+      rows.add(RowFactory.create(ctx.runId(), now, "silver_" + r.getString(0),
+          r.isNullAt(1) ? null : r.getString(1), r.getLong(2), input, output, ok));
+    }
+    for (Map.Entry<String, Long> e : written.entrySet()) {
+      rows.add(RowFactory.create(ctx.runId(), now, e.getKey(), "_total", e.getValue(), input, output, ok));
+    }
+    ctx.tables().append(Tables.DQ_REPORT, ctx.spark().createDataFrame(rows, DQ_SCHEMA).coalesce(1));
+  }
+}
