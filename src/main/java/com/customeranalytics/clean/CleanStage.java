@@ -221,6 +221,6 @@ public final class CleanStage implements Stage {
     for (Map.Entry<String, Long> e : written.entrySet()) {
       rows.add(RowFactory.create(ctx.runId(), now, e.getKey(), "_total", e.getValue(), input, output, ok));
     }
-    ctx.tables().append(Tables.DQ_REPORT, ctx.spark().createDataFrame(rows, DQ_SCHEMA).coalesce(1));
+    ctx.tables().appendLog(Tables.DQ_REPORT, ctx.spark().createDataFrame(rows, DQ_SCHEMA).coalesce(1));
   }
 }

@@ -9,6 +9,8 @@ import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.JobRunner;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
+import com.customeranalytics.rfm.RfmStage;
+import com.customeranalytics.segment.SegmentStage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,8 @@ public final class Pipeline {
   static {
     STAGES.put(IngestStage.NAME, IngestStage::new);
     STAGES.put(CleanStage.NAME, CleanStage::new);
+    STAGES.put(RfmStage.NAME, RfmStage::new);
+    STAGES.put(SegmentStage.NAME, SegmentStage::new);
   }
 
   /** Stage names in pipeline order. */

@@ -60,6 +60,7 @@ public final class Settings {
   private final List<String> nonProductCodes;
   private final String cancellationPrefix;
   private final Map<String, String> spark;
+  private final SegmentSettings segment;
 
   private Settings(Config c) {
     this.config = c;
@@ -104,6 +105,61 @@ public final class Settings {
       sparkConf.put(e.getKey(), String.valueOf(v.unwrapped()));
     }
     this.spark = Collections.unmodifiableMap(sparkConf);
+    this.segment = new SegmentSettings(c);
+  }
+
+  /** segment.*: KMeans per R/F/M dimension. */
+  public static final class SegmentSettings {
+    /** Empty = auto (best silhouette). */
+    public final Optional<Integer> k;
+    public final int kMin;
+    public final int kMax;
+    public final long seed;
+    public final int maxIterations;
+    public final String initMode;
+    /** Dimension name (recency, frequency, monetary) -> cluster log1p(value). */
+    public final Map<String, Boolean> log1p;
+    public final int midScore;
+    public final int highScore;
+    public final int sweepParallelism;
+
+    SegmentSettings(Config c) {
+      String k = c.getString("segment.k").trim();
+      if (k.equalsIgnoreCase("auto")) {
+        this.k = Optional.empty();
+      } else {
+        try {
+          this.k = Optional.of(Integer.parseInt(k));
+        } catch (NumberFormatException e) {
+          throw error(c, "segment.k", "'" + k + "' is neither a number nor auto");
+        }
+        if (this.k.get() < 2) {
+          throw error(c, "segment.k", "must be at least 2");
+        }
+      }
+      this.kMin = c.getInt("segment.k-min");
+      this.kMax = c.getInt("segment.k-max");
+      if (kMin < 2 || kMax < kMin) {
+        throw error(c, "segment.k-max", "need 2 <= k-min <= k-max, got " + kMin + ".." + kMax);
+      }
+      this.seed = c.getLong("segment.seed");
+      this.maxIterations = (int) positive(c, "segment.max-iterations");
+      this.initMode = c.getString("segment.init-mode");
+      if (!initMode.equals("k-means||") && !initMode.equals("random")) {
+        throw error(c, "segment.init-mode", "'" + initMode + "' is not k-means|| or random");
+      }
+      Map<String, Boolean> l = new TreeMap<>();
+      for (String dim : List.of("recency", "frequency", "monetary")) {
+        l.put(dim, c.getBoolean("segment.log1p." + dim));
+      }
+      this.log1p = Collections.unmodifiableMap(l);
+      this.midScore = c.getInt("segment.mid-score");
+      this.highScore = c.getInt("segment.high-score");
+      if (midScore < 1 || highScore <= midScore) {
+        throw error(c, "segment.high-score", "need 1 <= mid-score < high-score");
+      }
+      this.sweepParallelism = (int) positive(c, "segment.sweep-parallelism");
+    }
   }
 
   /** reference.conf only: the defaults. */
@@ -316,4 +372,5 @@ public final class Settings {
   public String cancellationPrefix() { return cancellationPrefix; }
   /** Spark and Hadoop settings for the session (flat, quoted keys). */
   public Map<String, String> spark() { return spark; }
+  public SegmentSettings segment() { return segment; }
 }

@@ -32,6 +32,7 @@ public final class JobRunner {
       .add("seconds", DataTypes.DoubleType, false)
       .add("rows_in", DataTypes.LongType, true)
       .add("rows_out", DataTypes.LongType, true)
+      .add("spark_jobs", DataTypes.IntegerType, true)
       .add("settings_digest", DataTypes.StringType, false)
       .add("version", DataTypes.StringType, false)
       .add("message", DataTypes.StringType, true);
@@ -54,22 +55,24 @@ public final class JobRunner {
       Stage stage = stages.get(i);
       String step = "[" + (i + 1) + "/" + stages.size() + "] " + stage.name();
       LOG.info("{} started", step);
-      ctx.spark().sparkContext().setJobGroup(stage.name(), "customer-analytics " + step, false);
+      String group = ctx.runId() + "/" + stage.name();
+      ctx.spark().sparkContext().setJobGroup(group, "customer-analytics " + step, false);
       Instant start = Instant.now();
       try {
         StageResult r = stage.run(ctx);
         double secs = seconds(start);
-        LOG.info(String.format("%s finished: rows in %,d, rows out %,d, %.1f s%s", step, r.rowsIn(),
-            r.rowsOut(), secs, r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
-        record(ctx, stage.name(), SUCCEEDED, start, secs, r.rowsIn(), r.rowsOut(), r.detail());
-      } catch (RuntimeException e) {
+        int jobs = sparkJobs(ctx, group);
+        LOG.info(String.format("%s finished: rows in %,d, rows out %,d, %.1f s, %d Spark jobs%s", step,
+            r.rowsIn(), r.rowsOut(), secs, jobs, r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
+        record(ctx, stage.name(), SUCCEEDED, start, secs, r.rowsIn(), r.rowsOut(), jobs, r.detail());
+      } catch (Exception e) { // Spark's AnalysisException is a checked exception
         double secs = seconds(start);
         StageFailedException failure = e instanceof StageFailedException
             ? (StageFailedException) e : new StageFailedException(stage.name(), e);
         LOG.error(String.format("%s FAILED after %.1f s: %s", step, secs, failure.getMessage()));
         try {
-          record(ctx, stage.name(), FAILED, start, secs, null, null, failure.getMessage());
-        } catch (RuntimeException recordError) {
+          record(ctx, stage.name(), FAILED, start, secs, null, null, null, failure.getMessage());
+        } catch (Exception recordError) {
           LOG.warn("Could not record the failure in {}: {}", Tables.JOB_RUNS, recordError.getMessage());
         }
         throw failure;
@@ -83,14 +86,24 @@ public final class JobRunner {
     return Duration.between(start, Instant.now()).toMillis() / 1000.0;
   }
 
+  /** Spark jobs the stage ran (its job group), once the listener bus has caught up. */
+  private static int sparkJobs(StageContext ctx, String group) {
+    try {
+      ctx.spark().sparkContext().listenerBus().waitUntilEmpty();
+    } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+      // best effort: the count may then miss the last job or two
+    }
+    return ctx.spark().sparkContext().statusTracker().getJobIdsForGroup(group).length;
+  }
+
   private static void record(StageContext ctx, String stage, String status, Instant start,
-      double secs, Long rowsIn, Long rowsOut, String message) {
+      double secs, Long rowsIn, Long rowsOut, Integer jobs, String message) {
     Row row = RowFactory.create(ctx.runId(),
         ctx.asOfDate().map(Date::valueOf).orElse(null), stage, status, Timestamp.from(start),
-        Timestamp.from(Instant.now()), secs, rowsIn, rowsOut, ctx.settings().digest(), version(),
+        Timestamp.from(Instant.now()), secs, rowsIn, rowsOut, jobs, ctx.settings().digest(), version(),
         message == null || message.isEmpty() ? null : message);
     Dataset<Row> df = ctx.spark().createDataFrame(List.of(row), JOB_RUNS_SCHEMA).coalesce(1);
-    ctx.tables().append(Tables.JOB_RUNS, df);
+    ctx.tables().appendLog(Tables.JOB_RUNS, df);
   }
 
   /** The app version from the jar manifest ("dev" when run from classes). */

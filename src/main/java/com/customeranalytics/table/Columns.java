@@ -46,6 +46,40 @@ public final class Columns {
   /** Why a row is excluded or invalid. */
   public static final String REASON = "reason";
 
-  // Runs.
+  // Customer level (customer_rfm, customer_segments). Partitioned by as_of_date.
+  /** The date the figures are as of; gold tables' partition column. */
   public static final String AS_OF_DATE = "as_of_date";
+  /** Calendar days from the last purchase date to the as-of date (0 = bought that day). */
+  public static final String RECENCY_DAYS = "recency_days";
+  /** Distinct sales invoices. */
+  public static final String FREQUENCY = "frequency";
+  /** Sum of sales revenue. */
+  public static final String MONETARY = "monetary";
+  public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
+  public static final String LAST_PURCHASE_DATE = "last_purchase_date";
+  /** Days from the first purchase date to the as-of date. */
+  public static final String TENURE_DAYS = "tenure_days";
+  /** monetary / frequency. */
+  public static final String AVG_ORDER_VALUE = "avg_order_value";
+  public static final String DISTINCT_PRODUCTS = "distinct_products";
+  /** Distinct cancellation invoices up to the as-of date. */
+  public static final String RETURNS_COUNT = "returns_count";
+  /** Value of those cancellations, as a positive amount. */
+  public static final String RETURNS_VALUE = "returns_value";
+
+  // Segments.
+  /** KMeans cluster index per dimension, relabelled so a higher index is a more valuable customer. */
+  public static final String RECENCY_CLUSTER = "recency_cluster";
+  public static final String FREQUENCY_CLUSTER = "frequency_cluster";
+  public static final String MONETARY_CLUSTER = "monetary_cluster";
+  /** Sum of the three cluster indices. */
+  public static final String OVERALL_SCORE = "overall_score";
+  /** Low / Mid / High by overall_score. */
+  public static final String SEGMENT = "segment";
+  /** Quintile scores 1-5 (5 best: most recent, most frequent, highest spend). */
+  public static final String R_SCORE = "r_score";
+  public static final String F_SCORE = "f_score";
+  public static final String M_SCORE = "m_score";
+  /** Named segment from r_score and f_score (Champions, Loyal, ..., Lost). */
+  public static final String RFM_SEGMENT = "rfm_segment";
 }

@@ -54,6 +54,15 @@ public final class TableStore {
     return lastCommitRows(table);
   }
 
+  /**
+   * Appends to a run log (job_runs, dq_report) whose schema may gain columns between versions:
+   * new columns are merged in rather than failing a finished stage.
+   */
+  public long appendLog(String table, Dataset<Row> rows) {
+    rows.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(path(table));
+    return lastCommitRows(table);
+  }
+
   /** Replaces the whole table (schema included); returns the rows written. */
   public long overwrite(String table, Dataset<Row> rows, String... partitionBy) {
     rows.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
@@ -83,6 +92,14 @@ public final class TableStore {
     }
     String n = metrics.get("numOutputRows");
     return n == null ? 0L : Long.parseLong(n);
+  }
+
+  /**
+   * Rows in a table. Delta answers an unfiltered count from its log's file statistics
+   * (metadata-only query), so this reads no data files.
+   */
+  public long count(String table) {
+    return read(table).count();
   }
 
   /** Names of the Delta tables under the root, sorted. */

@@ -16,6 +16,14 @@ public final class Tables {
   public static final String SILVER_INVALID = "silver_invalid";
   /** Per clean run: rows per table and reason, and whether row conservation held. */
   public static final String DQ_REPORT = "dq_report";
+  /** RFM figures per customer and as-of date. */
+  public static final String CUSTOMER_RFM = "customer_rfm";
+  /** RFM plus KMeans clusters, scores and named segments per customer and as-of date. */
+  public static final String CUSTOMER_SEGMENTS = "customer_segments";
+  /** Per dimension and cluster: customers, min, max, mean, center. */
+  public static final String RFM_CLUSTER_PROFILES = "rfm_cluster_profiles";
+  /** Per dimension and k: within-cluster cost (elbow) and silhouette. */
+  public static final String KMEANS_K_SELECTION = "kmeans_k_selection";
   /** One row per stage run. */
   public static final String JOB_RUNS = "job_runs";
 }

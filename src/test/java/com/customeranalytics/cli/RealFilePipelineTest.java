@@ -68,4 +68,43 @@ class RealFilePipelineTest {
         + " count(DISTINCT customer_id) AS customers FROM silver_sales"))
         .containsExactly("revenue,guest_lines,customers", "10247905.13,131418,4334");
   }
+
+  @Test
+  void rfmOfNamedCustomers() {
+    assertThat(query("SELECT count(*) AS customers, min(as_of_date) AS as_of FROM customer_rfm"))
+        .containsExactly("customers,as_of", "4334,2011-12-09");
+    assertThat(query("SELECT customer_id, recency_days, frequency, CAST(round(monetary, 2) AS DECIMAL(12, 2)) AS m"
+        + " FROM customer_rfm WHERE customer_id IN (12346, 12347, 12348, 12349, 12350, 14646)"
+        + " ORDER BY customer_id")).containsExactly(
+        "customer_id,recency_days,frequency,m",
+        "12346,325,1,77183.60",   // one huge order, then cancelled: returns do not reduce monetary
+        "12347,2,7,4310.00",
+        "12348,75,4,1437.24",     // postage lines are not products
+        "12349,18,1,1457.55",
+        "12350,310,1,294.40",
+        "14646,1,72,279138.02");
+  }
+
+  @Test
+  void segmentsOnTheRealFile() {
+    assertThat(query("SELECT segment, count(*) AS customers FROM customer_segments GROUP BY segment"
+        + " ORDER BY segment")).containsExactly("segment,customers", "High,114", "Low,2051", "Mid,2169");
+    assertThat(query("SELECT dimension, count(*) AS ks, min(k) AS k_min, max(k) AS k_max,"
+        + " sum(CAST(chosen AS INT)) AS chosen FROM kmeans_k_selection GROUP BY dimension ORDER BY dimension"))
+        .containsExactly("dimension,ks,k_min,k_max,chosen", "frequency,9,2,10,1", "monetary,9,2,10,1",
+            "recency,9,2,10,1");
+    assertThat(query("SELECT dimension, cluster, customers, min, max FROM rfm_cluster_profiles"
+        + " WHERE dimension = 'recency' ORDER BY cluster")).containsExactly(
+        "dimension,cluster,customers,min,max",
+        "recency,0,499,252.0,373.0",
+        "recency,1,598,140.0,250.0",
+        "recency,2,1040,52.0,138.0",
+        "recency,3,2197,0.0,51.0");
+    assertThat(query("SELECT customer_id, recency_cluster, frequency_cluster, monetary_cluster, segment,"
+        + " r_score, f_score, m_score, rfm_segment FROM customer_segments"
+        + " WHERE customer_id IN (12347, 14646) ORDER BY customer_id")).containsExactly(
+        "customer_id,recency_cluster,frequency_cluster,monetary_cluster,segment,r_score,f_score,m_score,rfm_segment",
+        "12347,3,1,0,Mid,5,5,5,Champions",
+        "14646,3,2,3,High,5,5,5,Champions");
+  }
 }
