@@ -9,6 +9,8 @@ import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.JobRunner;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
+import com.customeranalytics.ltv.LtvStage;
+import com.customeranalytics.nextpurchase.NextPurchaseStage;
 import com.customeranalytics.rfm.RfmStage;
 import com.customeranalytics.segment.SegmentStage;
 import java.io.IOException;
@@ -41,6 +43,8 @@ public final class Pipeline {
     STAGES.put(CleanStage.NAME, CleanStage::new);
     STAGES.put(RfmStage.NAME, RfmStage::new);
     STAGES.put(SegmentStage.NAME, SegmentStage::new);
+    STAGES.put(LtvStage.NAME, LtvStage::new);
+    STAGES.put(NextPurchaseStage.NAME, NextPurchaseStage::new);
   }
 
   /** Stage names in pipeline order. */

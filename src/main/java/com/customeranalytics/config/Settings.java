@@ -61,6 +61,9 @@ public final class Settings {
   private final String cancellationPrefix;
   private final Map<String, String> spark;
   private final SegmentSettings segment;
+  private final LtvSettings ltv;
+  private final NextPurchaseSettings nextPurchase;
+  private final ModelSettings models;
 
   private Settings(Config c) {
     this.config = c;
@@ -106,6 +109,94 @@ public final class Settings {
     }
     this.spark = Collections.unmodifiableMap(sparkConf);
     this.segment = new SegmentSettings(c);
+    this.ltv = new LtvSettings(c);
+    this.nextPurchase = new NextPurchaseSettings(c);
+    this.models = new ModelSettings(c);
+  }
+
+  /** ltv.* */
+  public static final class LtvSettings {
+    public final int featureMonths;
+    public final int labelMonths;
+    public final double outlierQuantile;
+    public final int classes;
+    public final List<String> classNames;
+
+    LtvSettings(Config c) {
+      this.featureMonths = (int) positive(c, "ltv.feature-months");
+      this.labelMonths = (int) positive(c, "ltv.label-months");
+      this.outlierQuantile = c.getDouble("ltv.outlier-quantile");
+      if (outlierQuantile <= 0 || outlierQuantile > 1) {
+        throw error(c, "ltv.outlier-quantile", "must be in (0, 1]");
+      }
+      this.classes = (int) positive(c, "ltv.classes");
+      this.classNames = Collections.unmodifiableList(c.getStringList("ltv.class-names"));
+      if (classNames.size() != classes) {
+        throw error(c, "ltv.class-names", "needs one name per class (" + classes + ")");
+      }
+    }
+  }
+
+  /** next-purchase.* */
+  public static final class NextPurchaseSettings {
+    public final int featureMonths;
+    public final int nextMonths;
+    public final List<Integer> classBounds;
+    public final List<String> classNames;
+
+    NextPurchaseSettings(Config c) {
+      this.featureMonths = (int) positive(c, "next-purchase.feature-months");
+      this.nextMonths = (int) positive(c, "next-purchase.next-months");
+      this.classBounds = Collections.unmodifiableList(c.getIntList("next-purchase.class-bounds"));
+      for (int i = 1; i < classBounds.size(); i++) {
+        if (classBounds.get(i) <= classBounds.get(i - 1)) {
+          throw error(c, "next-purchase.class-bounds", "must increase");
+        }
+      }
+      this.classNames = Collections.unmodifiableList(c.getStringList("next-purchase.class-names"));
+      if (classNames.size() != classBounds.size() + 1) {
+        throw error(c, "next-purchase.class-names", "needs class-bounds + 1 names");
+      }
+    }
+  }
+
+  /** models.*: the classifiers of ltv and next_purchase. */
+  public static final class ModelSettings {
+    public final long seed;
+    public final double testFraction;
+    public final int folds;
+    public final int parallelism;
+    public final boolean tuning;
+    public final List<Integer> rfNumTrees;
+    public final List<Integer> rfMaxDepth;
+    public final List<Integer> gbtMaxIter;
+    public final List<Integer> gbtMaxDepth;
+
+    ModelSettings(Config c) {
+      this.seed = c.getLong("models.seed");
+      this.testFraction = c.getDouble("models.test-fraction");
+      if (testFraction <= 0 || testFraction >= 1) {
+        throw error(c, "models.test-fraction", "must be in (0, 1)");
+      }
+      this.folds = c.getInt("models.folds");
+      if (folds < 2) {
+        throw error(c, "models.folds", "must be at least 2");
+      }
+      this.parallelism = (int) positive(c, "models.parallelism");
+      this.tuning = c.getBoolean("models.tuning");
+      this.rfNumTrees = nonEmptyInts(c, "models.grid.random-forest.num-trees");
+      this.rfMaxDepth = nonEmptyInts(c, "models.grid.random-forest.max-depth");
+      this.gbtMaxIter = nonEmptyInts(c, "models.grid.gbt.max-iter");
+      this.gbtMaxDepth = nonEmptyInts(c, "models.grid.gbt.max-depth");
+    }
+  }
+
+  private static List<Integer> nonEmptyInts(Config c, String key) {
+    List<Integer> v = c.getIntList(key);
+    if (v.isEmpty()) {
+      throw error(c, key, "needs at least one value");
+    }
+    return Collections.unmodifiableList(v);
   }
 
   /** segment.*: KMeans per R/F/M dimension. */
@@ -373,4 +464,7 @@ public final class Settings {
   /** Spark and Hadoop settings for the session (flat, quoted keys). */
   public Map<String, String> spark() { return spark; }
   public SegmentSettings segment() { return segment; }
+  public LtvSettings ltv() { return ltv; }
+  public NextPurchaseSettings nextPurchase() { return nextPurchase; }
+  public ModelSettings models() { return models; }
 }

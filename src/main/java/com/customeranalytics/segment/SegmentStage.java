@@ -1,24 +1,10 @@
 package com.customeranalytics.segment;
 
 import static com.customeranalytics.table.Columns.AS_OF_DATE;
-import static com.customeranalytics.table.Columns.CUSTOMER_ID;
-import static com.customeranalytics.table.Columns.F_SCORE;
-import static com.customeranalytics.table.Columns.M_SCORE;
-import static com.customeranalytics.table.Columns.OVERALL_SCORE;
-import static com.customeranalytics.table.Columns.RFM_SEGMENT;
-import static com.customeranalytics.table.Columns.R_SCORE;
-import static com.customeranalytics.table.Columns.SEGMENT;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log1p;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.when;
 
-import com.customeranalytics.config.Settings.SegmentSettings;
+import com.customeranalytics.features.Segmenter;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
@@ -26,100 +12,16 @@ import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.apache.spark.ml.clustering.KMeans;
-import org.apache.spark.ml.clustering.KMeansModel;
-import org.apache.spark.ml.evaluation.ClusteringEvaluator;
-import org.apache.spark.ml.functions;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/**
- * customer_rfm -> customer_segments, rfm_cluster_profiles, kmeans_k_selection for one as-of date.
- * KMeans runs on each of R, F, M alone (1-D), seeded; clusters are relabelled so the index grows
- * with customer value. The k sweep reuses one cached feature set and runs its fits concurrently.
- */
+/** customer_rfm -> customer_segments, rfm_cluster_profiles, kmeans_k_selection for one as-of date. */
 public final class SegmentStage implements Stage {
-  private static final Logger LOG = LoggerFactory.getLogger(SegmentStage.class);
   public static final String NAME = "segment";
-
-  public static final String LOW = "Low";
-  public static final String MID = "Mid";
-  public static final String HIGH = "High";
-
-  public static final StructType K_SELECTION_SCHEMA = new StructType()
-      .add(AS_OF_DATE, DataTypes.DateType, false)
-      .add("dimension", DataTypes.StringType, false)
-      .add("k", DataTypes.IntegerType, false)
-      .add("cost", DataTypes.DoubleType, false)
-      .add("silhouette", DataTypes.DoubleType, true)
-      .add("clusters_found", DataTypes.IntegerType, false)
-      .add("chosen", DataTypes.BooleanType, false);
-
-  public static final StructType PROFILE_SCHEMA = new StructType()
-      .add(AS_OF_DATE, DataTypes.DateType, false)
-      .add("dimension", DataTypes.StringType, false)
-      .add("cluster", DataTypes.IntegerType, false)
-      .add("customers", DataTypes.LongType, false)
-      .add("min", DataTypes.DoubleType, false)
-      .add("max", DataTypes.DoubleType, false)
-      .add("mean", DataTypes.DoubleType, false)
-      .add("center", DataTypes.DoubleType, false)
-      .add("log1p", DataTypes.BooleanType, false);
-
-  /** Probabilities of the quintile boundaries. */
-  private static final double[] QUINTILES = {0.2, 0.4, 0.6, 0.8};
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  /** One fit of the sweep (or the configured k). */
-  static final class Fit {
-    final Dimension dim;
-    final int k;
-    final KMeansModel model;
-    final double cost;
-    final double silhouette;
-
-    Fit(Dimension dim, int k, KMeansModel model, double cost, double silhouette) {
-      this.dim = dim;
-      this.k = k;
-      this.model = model;
-      this.cost = cost;
-      this.silhouette = silhouette;
-    }
-  }
-
-  /** Everything the stage computes, before writing. */
-  public static final class Result {
-    public final Dataset<Row> segments;
-    public final List<Row> profiles;
-    public final List<Row> kSelection;
-
-    Result(Dataset<Row> segments, List<Row> profiles, List<Row> kSelection) {
-      this.segments = segments;
-      this.profiles = profiles;
-      this.kSelection = kSelection;
-    }
   }
 
   @Override
@@ -127,229 +29,17 @@ public final class SegmentStage implements Stage {
     LocalDate asOf = ctx.asOf();
     TableStore tables = ctx.tables();
     Dataset<Row> rfm = tables.read(Tables.CUSTOMER_RFM).filter(col(AS_OF_DATE).equalTo(lit(Date.valueOf(asOf))));
-    Result r = compute(rfm, ctx.settings().segment(), asOf);
+    Segmenter.Result r = Segmenter.compute(rfm, ctx.settings().segment(), asOf);
     try {
       String where = AS_OF_DATE + " = '" + asOf + "'";
       long rows = tables.replaceWhere(Tables.CUSTOMER_SEGMENTS, where, r.segments, AS_OF_DATE);
       tables.replaceWhere(Tables.RFM_CLUSTER_PROFILES, where,
-          ctx.spark().createDataFrame(r.profiles, PROFILE_SCHEMA).coalesce(1), AS_OF_DATE);
+          ctx.spark().createDataFrame(r.profiles, Segmenter.PROFILE_SCHEMA).coalesce(1), AS_OF_DATE);
       tables.replaceWhere(Tables.KMEANS_K_SELECTION, where,
-          ctx.spark().createDataFrame(r.kSelection, K_SELECTION_SCHEMA).coalesce(1), AS_OF_DATE);
+          ctx.spark().createDataFrame(r.kSelection, Segmenter.K_SELECTION_SCHEMA).coalesce(1), AS_OF_DATE);
       return new StageResult(rows, rows, "as of " + asOf);
     } finally {
       r.segments.unpersist();
     }
-  }
-
-  /**
-   * Clusters, scores and segments for one as-of date's customer_rfm rows. The returned segments
-   * are cached (callers unpersist); profiles and k-selection rows are small.
-   */
-  public static Result compute(Dataset<Row> rfm, SegmentSettings s, LocalDate asOf) {
-    // A fixed row order and partitioning makes seeded KMeans give the same clusters every run.
-    long customers = rfm.count();
-    if (customers == 0) {
-      throw new IllegalStateException("customer_rfm has no customers as of " + asOf
-          + ": run the rfm stage for that date first");
-    }
-    int partitions = (int) Math.max(1, Math.min(64, customers / 250_000));
-    Dataset<Row> base = rfm.repartitionByRange(partitions, col(CUSTOMER_ID)).sortWithinPartitions(CUSTOMER_ID);
-    for (Dimension d : Dimension.values()) {
-      Column v = col(d.valueColumn).cast(DataTypes.DoubleType);
-      if (s.log1p.get(d.label)) {
-        v = log1p(v);
-      }
-      base = base.withColumn(d.vectorColumn(), functions.array_to_vector(array(v)));
-    }
-    base = base.persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Map<Dimension, Fit> chosen = new EnumMap<>(Dimension.class);
-      List<Row> kSelection = sweep(base, s, asOf, chosen);
-
-      Dataset<Row> scored = base;
-      for (Dimension d : Dimension.values()) {
-        scored = chosen.get(d).model.transform(scored);
-        scored = scored.withColumn(d.clusterColumn, relabel(chosen.get(d), d));
-      }
-      Column overall = col(Dimension.RECENCY.clusterColumn).plus(col(Dimension.FREQUENCY.clusterColumn))
-          .plus(col(Dimension.MONETARY.clusterColumn));
-      double[][] q = base.stat().approxQuantile(new String[] {Dimension.RECENCY.valueColumn,
-          Dimension.FREQUENCY.valueColumn, Dimension.MONETARY.valueColumn}, QUINTILES, 0.0001);
-      Dataset<Row> segments = scored
-          .withColumn(OVERALL_SCORE, overall)
-          .withColumn(SEGMENT, when(col(OVERALL_SCORE).geq(s.highScore), lit(HIGH))
-              .when(col(OVERALL_SCORE).geq(s.midScore), lit(MID)).otherwise(lit(LOW)))
-          .withColumn(R_SCORE, quintileScore(col(Dimension.RECENCY.valueColumn), q[0], true))
-          .withColumn(F_SCORE, quintileScore(col(Dimension.FREQUENCY.valueColumn), q[1], false))
-          .withColumn(M_SCORE, quintileScore(col(Dimension.MONETARY.valueColumn), q[2], false))
-          .withColumn(RFM_SEGMENT, namedSegment(col(R_SCORE), col(F_SCORE)));
-      List<String> keep = new ArrayList<>(Arrays.asList(rfm.columns()));
-      keep.addAll(Arrays.asList(Dimension.RECENCY.clusterColumn, Dimension.FREQUENCY.clusterColumn,
-          Dimension.MONETARY.clusterColumn, OVERALL_SCORE, SEGMENT, R_SCORE, F_SCORE, M_SCORE, RFM_SEGMENT));
-      segments = segments.select(keep.stream().map(c -> col(c)).toArray(Column[]::new))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      List<Row> profiles = profiles(segments, chosen, s, asOf);
-      return new Result(segments, profiles, kSelection);
-    } finally {
-      base.unpersist();
-    }
-  }
-
-  /**
-   * Fits every (dimension, k) of the sweep on the cached features, a few at a time; fills
-   * {@code chosen} with the configured k's fit (or the best silhouette for k = auto).
-   */
-  static List<Row> sweep(Dataset<Row> base, SegmentSettings s, LocalDate asOf, Map<Dimension, Fit> chosen) {
-    List<int[]> tasks = new ArrayList<>();
-    for (Dimension d : Dimension.values()) {
-      for (int k = s.kMin; k <= s.kMax; k++) {
-        tasks.add(new int[] {d.ordinal(), k});
-      }
-      if (s.k.isPresent() && (s.k.get() < s.kMin || s.k.get() > s.kMax)) {
-        tasks.add(new int[] {d.ordinal(), s.k.get()}); // outside the sweep: fit it too
-      }
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(s.sweepParallelism);
-    List<Fit> fits = new ArrayList<>();
-    try {
-      List<Future<Fit>> futures = new ArrayList<>();
-      for (int[] t : tasks) {
-        Dimension d = Dimension.values()[t[0]];
-        futures.add(pool.submit(() -> fit(base, d, t[1], s)));
-      }
-      for (Future<Fit> f : futures) {
-        fits.add(f.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("KMeans sweep interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("KMeans sweep failed: " + e.getCause().getMessage(), e.getCause());
-    } finally {
-      pool.shutdown();
-    }
-    for (Dimension d : Dimension.values()) {
-      Fit pick = null;
-      for (Fit f : fits) {
-        if (f.dim != d) {
-          continue;
-        }
-        if (s.k.isPresent() ? f.k == s.k.get()
-            : pick == null || (!Double.isNaN(f.silhouette) && (Double.isNaN(pick.silhouette) || f.silhouette > pick.silhouette))) {
-          pick = f;
-        }
-      }
-      chosen.put(d, pick);
-      LOG.info(String.format("segment: %s k=%d%s (silhouette %.3f)", d.label, pick.k,
-          s.k.isPresent() ? "" : " chosen by silhouette", pick.silhouette));
-    }
-    List<Row> rows = new ArrayList<>();
-    fits.sort(Comparator.comparing((Fit f) -> f.dim).thenComparingInt(f -> f.k));
-    for (Fit f : fits) {
-      rows.add(RowFactory.create(Date.valueOf(asOf), f.dim.label, f.k, f.cost,
-          Double.isNaN(f.silhouette) ? null : f.silhouette, f.model.clusterCenters().length,
-          chosen.get(f.dim) == f));
-    }
-    return rows;
-  }
-
-  private static Fit fit(Dataset<Row> base, Dimension d, int k, SegmentSettings s) {
-    KMeansModel model = new KMeans()
-        .setK(k)
-        .setSeed(s.seed)
-        .setMaxIter(s.maxIterations)
-        .setInitMode(s.initMode)
-        .setFeaturesCol(d.vectorColumn())
-        .setPredictionCol(d.predictionColumn())
-        .fit(base);
-    double silhouette = Double.NaN;
-    if (model.clusterCenters().length > 1) {
-      silhouette = new ClusteringEvaluator()
-          .setFeaturesCol(d.vectorColumn())
-          .setPredictionCol(d.predictionColumn())
-          .evaluate(model.transform(base.select(d.vectorColumn())));
-    }
-    return new Fit(d, k, model, model.summary().trainingCost(), silhouette);
-  }
-
-  /** Raw KMeans index -> index ordered by value (0 = least valuable customers). */
-  static int[] valueOrder(double[] centers, boolean lowerIsBetter) {
-    Integer[] idx = new Integer[centers.length];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    Comparator<Integer> byCenter = Comparator.comparingDouble(i -> centers[i]);
-    Arrays.sort(idx, lowerIsBetter ? byCenter.reversed() : byCenter);
-    int[] rank = new int[centers.length];
-    for (int r = 0; r < idx.length; r++) {
-      rank[idx[r]] = r;
-    }
-    return rank;
-  }
-
-  private static double[] centers(KMeansModel model) {
-    Vector[] c = model.clusterCenters();
-    double[] out = new double[c.length];
-    for (int i = 0; i < c.length; i++) {
-      out[i] = c[i].apply(0);
-    }
-    return out;
-  }
-
-  private static Column relabel(Fit fit, Dimension d) {
-    int[] rank = valueOrder(centers(fit.model), d.lowerIsBetter);
-    Column pred = col(d.predictionColumn());
-    Column out = null;
-    for (int i = 0; i < rank.length; i++) {
-      out = out == null ? when(pred.equalTo(i), lit(rank[i])) : out.when(pred.equalTo(i), lit(rank[i]));
-    }
-    return out;
-  }
-
-  /** 1-5 from quintile boundaries; 5 = best (lowest recency, highest frequency / spend). */
-  static Column quintileScore(Column value, double[] bounds, boolean lowerIsBetter) {
-    Column above = lit(0);
-    for (double b : bounds) {
-      above = above.plus(when(value.gt(b), 1).otherwise(0));
-    }
-    return (lowerIsBetter ? lit(5).minus(above) : lit(1).plus(above)).cast(DataTypes.IntegerType);
-  }
-
-  /** The classic R x F segment map; every (r, f) in 1..5 x 1..5 gets exactly one name. */
-  static Column namedSegment(Column r, Column f) {
-    return when(r.equalTo(5).and(f.geq(4)), lit("Champions"))
-        .when(r.between(3, 4).and(f.geq(4)), lit("Loyal"))
-        .when(r.geq(4).and(f.between(2, 3)), lit("Potential Loyalist"))
-        .when(r.equalTo(5).and(f.equalTo(1)), lit("New"))
-        .when(r.equalTo(4).and(f.equalTo(1)), lit("Promising"))
-        .when(r.equalTo(3).and(f.equalTo(3)), lit("Need Attention"))
-        .when(r.equalTo(3).and(f.leq(2)), lit("About to Sleep"))
-        .when(r.leq(2).and(f.equalTo(5)), lit("Cannot Lose Them"))
-        .when(r.leq(2).and(f.between(3, 4)), lit("At Risk"))
-        .when(r.equalTo(2).and(f.leq(2)), lit("Hibernating"))
-        .otherwise(lit("Lost"));
-  }
-
-  private static List<Row> profiles(Dataset<Row> segments, Map<Dimension, Fit> chosen,
-      SegmentSettings s, LocalDate asOf) {
-    List<Row> out = new ArrayList<>();
-    for (Dimension d : Dimension.values()) {
-      Fit fit = chosen.get(d);
-      double[] centers = centers(fit.model);
-      int[] rank = valueOrder(centers, d.lowerIsBetter);
-      double[] centerByCluster = new double[centers.length];
-      for (int i = 0; i < centers.length; i++) {
-        boolean log = s.log1p.get(d.label);
-        centerByCluster[rank[i]] = log ? Math.expm1(centers[i]) : centers[i]; // in the value's units
-      }
-      Column v = col(d.valueColumn).cast(DataTypes.DoubleType);
-      for (Row r : segments.groupBy(col(d.clusterColumn)).agg(count(lit(1)), min(v), max(v), avg(v))
-          .orderBy(col(d.clusterColumn)).collectAsList()) {
-        int cluster = r.getInt(0);
-        out.add(RowFactory.create(Date.valueOf(asOf), d.label, cluster, r.getLong(1), r.getDouble(2),
-            r.getDouble(3), r.getDouble(4), centerByCluster[cluster], s.log1p.get(d.label)));
-      }
-    }
-    return out;
   }
 }

@@ -24,6 +24,20 @@ public final class Tables {
   public static final String RFM_CLUSTER_PROFILES = "rfm_cluster_profiles";
   /** Per dimension and k: within-cluster cost (elbow) and silhouette. */
   public static final String KMEANS_K_SELECTION = "kmeans_k_selection";
+  /** One row per customer with a purchase in the LTV feature window: features, label, class, split. */
+  public static final String LTV_TRAINING_SET = "ltv_training_set";
+  /** LTV class centers and boundaries (label revenue) per as-of date. */
+  public static final String LTV_CLASS_BOUNDARIES = "ltv_class_boundaries";
+  /** Per model and variant: sizes, accuracy, weighted and per-class figures, ROC AUC. */
+  public static final String LTV_MODEL_METRICS = "ltv_model_metrics";
+  /** One-vs-rest ROC curve points per model, variant and class. */
+  public static final String LTV_ROC_POINTS = "ltv_roc_points";
+  /** Predicted LTV class and probabilities for current customers. */
+  public static final String LTV_PREDICTIONS = "ltv_predictions";
+  public static final String NEXT_PURCHASE_TRAINING_SET = "next_purchase_training_set";
+  public static final String NEXT_PURCHASE_METRICS = "next_purchase_metrics";
+  public static final String NEXT_PURCHASE_ROC_POINTS = "next_purchase_roc_points";
+  public static final String NEXT_PURCHASE_PREDICTIONS = "next_purchase_predictions";
   /** One row per stage run. */
   public static final String JOB_RUNS = "job_runs";
 }

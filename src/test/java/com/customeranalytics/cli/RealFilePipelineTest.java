@@ -22,8 +22,10 @@ class RealFilePipelineTest {
   static void runPipeline() {
     wh = SparkTest.tempDir("real-wh");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    // Tuning (CrossValidator over the grids) is covered on small data in ClassifierTrainerTest;
+    // here the default variants keep the suite fast.
     int code = Main.execute(new String[] {"run", "--input", SparkTest.realFile().toString(),
-        "--warehouse", wh.toString()}, Map.of(), System.out,
+        "--warehouse", wh.toString(), "--set", "models.tuning=false"}, Map.of(), System.out,
         new PrintStream(err, true, StandardCharsets.UTF_8), s -> SparkTest.spark());
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
   }
@@ -106,5 +108,28 @@ class RealFilePipelineTest {
         "customer_id,recency_cluster,frequency_cluster,monetary_cluster,segment,r_score,f_score,m_score,rfm_segment",
         "12347,3,1,0,Mid,5,5,5,Champions",
         "14646,3,2,3,High,5,5,5,Champions");
+  }
+
+  @Test
+  void ltvModelOnTheRealFile() {
+    assertThat(query("SELECT count(*) AS n, sum(CAST(excluded_from_training AS INT)) AS excluded,"
+        + " sum(CASE WHEN split = 'test' THEN 1 ELSE 0 END) AS test FROM ltv_training_set"))
+        .containsExactly("n,excluded,test", "1991,20,395");
+    String[] best = query("SELECT model, variant, weighted_f1, test_size FROM ltv_model_metrics WHERE is_best");
+    assertThat(best).hasSize(2);
+    assertThat(Double.parseDouble(best[1].split(",")[2])).as(best[1]).isGreaterThanOrEqualTo(0.80);
+    assertThat(query("SELECT count(*) AS n, count(DISTINCT model_id) AS models,"
+        + " min(prob_low + prob_mid + prob_high) > 0.999 AS probs_sum_to_1 FROM ltv_predictions"))
+        .containsExactly("n,models,probs_sum_to_1", "2845,1,true");
+    assertThat(query("SELECT class FROM ltv_class_boundaries ORDER BY class_index"))
+        .containsExactly("class", "Low", "Mid", "High");
+  }
+
+  @Test
+  void nextPurchaseModelOnTheRealFile() {
+    assertThat(query("SELECT count(*) AS n FROM next_purchase_training_set")).containsExactly("n", "2809");
+    assertThat(query("SELECT count(*) AS candidates, sum(CAST(is_best AS INT)) AS best FROM next_purchase_metrics"))
+        .containsExactly("candidates,best", "2,1");
+    assertThat(query("SELECT count(*) AS n FROM next_purchase_predictions")).containsExactly("n", "3465");
   }
 }

@@ -1,21 +1,21 @@
-package com.customeranalytics.segment;
+package com.customeranalytics.features;
 
 import com.customeranalytics.table.Columns;
 
 /** One RFM dimension clustered on its own (1-D KMeans). */
-enum Dimension {
+public enum Dimension {
   RECENCY("recency", Columns.RECENCY_DAYS, Columns.RECENCY_CLUSTER, true),
   FREQUENCY("frequency", Columns.FREQUENCY, Columns.FREQUENCY_CLUSTER, false),
   MONETARY("monetary", Columns.MONETARY, Columns.MONETARY_CLUSTER, false);
 
   /** Name in config (segment.log1p.*) and in the profile / k-selection tables. */
-  final String label;
+  public final String label;
   /** The customer_rfm column clustered. */
-  final String valueColumn;
+  public final String valueColumn;
   /** The relabelled cluster index column in customer_segments. */
-  final String clusterColumn;
+  public final String clusterColumn;
   /** True when a lower value is a better customer (recency: fewer days since last purchase). */
-  final boolean lowerIsBetter;
+  public final boolean lowerIsBetter;
 
   Dimension(String label, String valueColumn, String clusterColumn, boolean lowerIsBetter) {
     this.label = label;

@@ -1,4 +1,4 @@
-package com.customeranalytics.segment;
+package com.customeranalytics.features;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -21,7 +21,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SegmentStageTest {
+class SegmenterTest {
   private static final LocalDate AS_OF = LocalDate.of(2011, 12, 9);
   private static final StructType RFM = new StructType()
       .add("as_of_date", DataTypes.DateType)
@@ -31,7 +31,7 @@ class SegmentStageTest {
       .add("monetary", DataTypes.DoubleType);
   private static Dataset<Row> rfm;
   private static Settings.SegmentSettings settings;
-  private static SegmentStage.Result result;
+  private static Segmenter.Result result;
 
   /** 300 customers in four well-separated groups per dimension, groups mixed across dimensions. */
   @BeforeAll
@@ -47,7 +47,7 @@ class SegmentStageTest {
     }
     rfm = SparkTest.spark().createDataFrame(rows, RFM);
     settings = SparkTest.settings("segment.k-max=5").segment();
-    result = SegmentStage.compute(rfm, settings, AS_OF);
+    result = Segmenter.compute(rfm, settings, AS_OF);
   }
 
   @Test
@@ -79,8 +79,8 @@ class SegmentStageTest {
 
   @Test
   void valueOrderRanksCenters() {
-    assertThat(SegmentStage.valueOrder(new double[] {5, 1, 3}, false)).containsExactly(2, 0, 1);
-    assertThat(SegmentStage.valueOrder(new double[] {5, 1, 3}, true)).containsExactly(0, 2, 1);
+    assertThat(Segmenter.valueOrder(new double[] {5, 1, 3}, false)).containsExactly(2, 0, 1);
+    assertThat(Segmenter.valueOrder(new double[] {5, 1, 3}, true)).containsExactly(0, 2, 1);
   }
 
   @Test
@@ -107,7 +107,7 @@ class SegmentStageTest {
     Dataset<Row> df = SparkTest.spark().createDataFrame(pairs, new StructType()
         .add("r", DataTypes.IntegerType).add("f", DataTypes.IntegerType));
     Map<String, String> names = new TreeMap<>();
-    for (Row row : df.withColumn("n", SegmentStage.namedSegment(col("r"), col("f"))).collectAsList()) {
+    for (Row row : df.withColumn("n", Segmenter.namedSegment(col("r"), col("f"))).collectAsList()) {
       names.put(row.getInt(0) + "" + row.getInt(1), row.getString(2));
     }
     assertThat(names).hasSize(25)
@@ -139,11 +139,11 @@ class SegmentStageTest {
 
   @Test
   void sameSeedSameSegmentsAndAutoPicksBestSilhouette() {
-    SegmentStage.Result again = SegmentStage.compute(rfm.orderBy(col("monetary")), settings, AS_OF);
+    Segmenter.Result again = Segmenter.compute(rfm.orderBy(col("monetary")), settings, AS_OF);
     assertThat(again.segments.orderBy("customer_id").collectAsList())
         .isEqualTo(result.segments.orderBy("customer_id").collectAsList());
 
-    SegmentStage.Result auto = SegmentStage.compute(rfm, SparkTest.settings("segment.k=auto",
+    Segmenter.Result auto = Segmenter.compute(rfm, SparkTest.settings("segment.k=auto",
         "segment.k-max=5").segment(), AS_OF);
     for (String dim : List.of("recency", "frequency", "monetary")) {
       List<Row> rows = auto.kSelection.stream().filter(r -> r.getString(1).equals(dim)).collect(java.util.stream.Collectors.toList());

@@ -1,4 +1,4 @@
-package com.customeranalytics.rfm;
+package com.customeranalytics.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -11,7 +11,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
-class RfmStageTest {
+class RfmTest {
   private static final Dataset<Row> SALES = Rows.lines()
       // customer 1: two invoices, one on the as-of date (two lines), one earlier
       .line("500001", "A", 2, "2011-12-09 10:00:00", 5.0, 1L, "United Kingdom")
@@ -33,7 +33,7 @@ class RfmStageTest {
 
   private static Map<Long, Row> byCustomer(LocalDate asOf) {
     Map<Long, Row> m = new HashMap<>();
-    for (Row r : RfmStage.compute(SALES, RETURNS, asOf).collectAsList()) {
+    for (Row r : Rfm.compute(SALES, RETURNS, asOf).collectAsList()) {
       m.put(r.getAs("customer_id"), r);
     }
     return m;

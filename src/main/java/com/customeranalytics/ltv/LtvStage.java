@@ -1,0 +1,194 @@
+package com.customeranalytics.ltv;
+
+import static com.customeranalytics.table.Columns.AS_OF_DATE;
+import static com.customeranalytics.table.Columns.CUSTOMER_ID;
+import static com.customeranalytics.table.Columns.REVENUE;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import com.customeranalytics.config.Settings;
+import com.customeranalytics.features.CustomerFeatures;
+import com.customeranalytics.features.Rfm;
+import com.customeranalytics.job.Stage;
+import com.customeranalytics.job.StageContext;
+import com.customeranalytics.job.StageResult;
+import com.customeranalytics.ml.ClassifierTrainer;
+import com.customeranalytics.ml.ModelOutputs;
+import com.customeranalytics.table.TableStore;
+import com.customeranalytics.table.Tables;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.clustering.KMeansModel;
+import org.apache.spark.ml.functions;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * 6-month customer lifetime value as ordered classes. Windows align to calendar months from the
+ * as-of date T: label_end = the first day of T's month; label = revenue in the label-months before
+ * label_end; features = the customer's RFM and segmentation over the feature-months before that.
+ * The best classifier scores every customer on the latest feature window (the feature-months
+ * before label_end).
+ */
+public final class LtvStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(LtvStage.class);
+  public static final String NAME = "ltv";
+
+  /** Revenue in the label window (0 if none). */
+  public static final String LABEL_REVENUE = "label_revenue";
+  /** Ordered LTV class name (Low, Mid, High) and its index. */
+  public static final String LTV_CLASS = "ltv_class";
+  public static final String LTV_CLASS_INDEX = "ltv_class_index";
+  /** At or above the outlier quantile of the label: kept here, left out of training. */
+  public static final String EXCLUDED = "excluded_from_training";
+
+  public static final StructType BOUNDARY_SCHEMA = new StructType()
+      .add(AS_OF_DATE, DataTypes.DateType, false)
+      .add("class_index", DataTypes.IntegerType, false)
+      .add("class", DataTypes.StringType, false)
+      .add("center", DataTypes.DoubleType, false)
+      .add("lower", DataTypes.DoubleType, true)
+      .add("upper", DataTypes.DoubleType, true)
+      .add("outlier_threshold", DataTypes.DoubleType, false);
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The windows for an as-of date. */
+  public static final class Windows {
+    public final LocalDate featureStart;
+    public final LocalDate featureEnd;
+    public final LocalDate labelStart;
+    public final LocalDate labelEnd;
+    public final LocalDate scoreStart;
+    public final LocalDate scoreEnd;
+
+    public Windows(LocalDate asOf, Settings.LtvSettings s) {
+      LocalDate end = asOf.withDayOfMonth(1); // label_end, exclusive
+      labelStart = end.minusMonths(s.labelMonths);
+      labelEnd = end.minusDays(1);
+      featureStart = labelStart.minusMonths(s.featureMonths);
+      featureEnd = labelStart.minusDays(1);
+      scoreStart = end.minusMonths(s.featureMonths);
+      scoreEnd = labelEnd;
+    }
+  }
+
+  /** The training set and the class boundaries. */
+  public static final class TrainingSet {
+    public final Dataset<Row> rows;
+    public final double[] centers;
+    public final double outlierThreshold;
+
+    TrainingSet(Dataset<Row> rows, double[] centers, double outlierThreshold) {
+      this.rows = rows;
+      this.centers = centers;
+      this.outlierThreshold = outlierThreshold;
+    }
+
+    /** Upper boundary of class i (the midpoint to the next center); +inf for the top class. */
+    public double upper(int i) {
+      return i + 1 < centers.length ? (centers[i] + centers[i + 1]) / 2 : Double.POSITIVE_INFINITY;
+    }
+  }
+
+  /**
+   * Builds the training set from the window features and label revenue: outlier flag, LTV
+   * classes (seeded KMeans on the label, ordered by center), label index and stratified split.
+   */
+  public static TrainingSet trainingSet(Dataset<Row> features, Dataset<Row> sales, Windows w,
+      Settings s) {
+    Dataset<Row> label = Rfm.window(sales, w.labelStart, w.labelEnd).groupBy(col(CUSTOMER_ID))
+        .agg(sum(col(REVENUE)).as(LABEL_REVENUE));
+    Dataset<Row> rows = features.join(label, CUSTOMER_ID, "left")
+        .na().fill(0.0, new String[] {LABEL_REVENUE})
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    double q = rows.stat().approxQuantile(LABEL_REVENUE, new double[] {s.ltv().outlierQuantile}, 0.0001)[0];
+    Column excluded = col(LABEL_REVENUE).geq(q).and(col(LABEL_REVENUE).gt(0));
+    rows = rows.withColumn(EXCLUDED, excluded);
+
+    // Classes: 1-D KMeans on the label of the training rows, ordered by center.
+    KMeansModel km = new KMeans().setK(s.ltv().classes).setSeed(s.models().seed).setFeaturesCol("_label_vec")
+        .fit(rows.filter(col(EXCLUDED).equalTo(false))
+            .withColumn("_label_vec", functions.array_to_vector(array(col(LABEL_REVENUE)))));
+    double[] centers = Arrays.stream(km.clusterCenters()).mapToDouble(v -> v.apply(0)).sorted().toArray();
+    TrainingSet probe = new TrainingSet(null, centers, q);
+    // Nearest center in 1-D = below the midpoint to the next one.
+    Column index = lit(centers.length - 1);
+    for (int i = centers.length - 2; i >= 0; i--) {
+      index = when(col(LABEL_REVENUE).lt(probe.upper(i)), lit(i)).otherwise(index);
+    }
+    Column name = lit(s.ltv().classNames.get(centers.length - 1));
+    for (int i = centers.length - 2; i >= 0; i--) {
+      name = when(col(LTV_CLASS_INDEX).equalTo(i), lit(s.ltv().classNames.get(i))).otherwise(name);
+    }
+    rows = rows.withColumn(LTV_CLASS_INDEX, index).withColumn(LTV_CLASS, name)
+        .withColumn(ClassifierTrainer.LABEL, col(LTV_CLASS_INDEX).cast(DataTypes.DoubleType));
+    Dataset<Row> trainable = ClassifierTrainer.stratifiedSplit(rows.filter(col(EXCLUDED).equalTo(false)),
+        s.models().testFraction, s.models().seed);
+    Dataset<Row> outliers = rows.filter(col(EXCLUDED)).withColumn(ClassifierTrainer.SPLIT, lit("excluded"));
+    return new TrainingSet(trainable.unionByName(outliers), centers, q);
+  }
+
+  @Override
+  public StageResult run(StageContext ctx) {
+    LocalDate asOf = ctx.asOf();
+    Settings s = ctx.settings();
+    TableStore tables = ctx.tables();
+    Windows w = new Windows(asOf, s.ltv());
+    LOG.info("ltv windows: features {}..{}, label {}..{}, scoring features {}..{}", w.featureStart,
+        w.featureEnd, w.labelStart, w.labelEnd, w.scoreStart, w.scoreEnd);
+    Dataset<Row> sales = tables.read(Tables.SILVER_SALES);
+    Dataset<Row> returns = tables.read(Tables.SILVER_RETURNS);
+    String where = AS_OF_DATE + " = '" + asOf + "'";
+    Column asOfCol = lit(Date.valueOf(asOf)).as(AS_OF_DATE);
+
+    try (CustomerFeatures features = CustomerFeatures.of(sales, returns, w.featureStart, w.featureEnd, s.segment())) {
+      TrainingSet ts = trainingSet(features.data, sales, w, s);
+      Dataset<Row> rows = ts.rows.persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        long trainingRows = tables.replaceWhere(Tables.LTV_TRAINING_SET, where,
+            rows.select(asOfCol, col("*")).drop(ClassifierTrainer.LABEL), AS_OF_DATE);
+        tables.replaceWhere(Tables.LTV_CLASS_BOUNDARIES, where, ctx.spark()
+            .createDataFrame(boundaries(ts, asOf, s.ltv().classNames), BOUNDARY_SCHEMA).coalesce(1), AS_OF_DATE);
+
+        ClassifierTrainer.Outcome out = ClassifierTrainer.train(rows.filter(col(EXCLUDED).equalTo(false)),
+            CustomerFeatures.RFM_FEATURES, s.ltv().classNames, s.models(), asOf, NAME);
+        try (CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
+          long scored = ModelOutputs.write(ctx, out, current.data, NAME, s.ltv().classNames,
+              Tables.LTV_MODEL_METRICS, Tables.LTV_ROC_POINTS, Tables.LTV_PREDICTIONS);
+          return new StageResult(trainingRows, scored, String.format(
+              "training set %,d, best %s/%s validation F1 %.3f test F1 %.3f, %,d customers scored",
+              trainingRows, out.bestModel, out.bestVariant, out.bestValidationF1, out.bestTestF1, scored));
+        }
+      } finally {
+        rows.unpersist();
+      }
+    }
+  }
+
+  private static List<Row> boundaries(TrainingSet ts, LocalDate asOf, List<String> names) {
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < ts.centers.length; i++) {
+      out.add(RowFactory.create(Date.valueOf(asOf), i, names.get(i), ts.centers[i],
+          i == 0 ? null : ts.upper(i - 1), i + 1 < ts.centers.length ? ts.upper(i) : null, ts.outlierThreshold));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,139 @@
+package com.customeranalytics.nextpurchase;
+
+import static com.customeranalytics.table.Columns.AS_OF_DATE;
+import static com.customeranalytics.table.Columns.CUSTOMER_ID;
+import static com.customeranalytics.table.Columns.INVOICE_TS;
+import static com.customeranalytics.table.Columns.LAST_PURCHASE_DATE;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+
+import com.customeranalytics.config.Settings;
+import com.customeranalytics.features.CustomerFeatures;
+import com.customeranalytics.features.Rfm;
+import com.customeranalytics.job.Stage;
+import com.customeranalytics.job.StageContext;
+import com.customeranalytics.job.StageResult;
+import com.customeranalytics.ml.ClassifierTrainer;
+import com.customeranalytics.ml.ModelOutputs;
+import com.customeranalytics.table.TableStore;
+import com.customeranalytics.table.Tables;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Days to the next purchase, as classes (0-20, 21-50, over 50 or none). With label_end = the first
+ * day of the as-of date's month: the next window is the next-months before label_end, features
+ * cover the feature-months before that, adding the gaps between the last purchase days.
+ */
+public final class NextPurchaseStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(NextPurchaseStage.class);
+  public static final String NAME = "next_purchase";
+
+  /** Days from the last feature-window purchase to the first next-window purchase (null: none). */
+  public static final String DAYS_TO_NEXT = "days_to_next_purchase";
+  public static final String NEXT_CLASS = "next_purchase_class";
+  public static final String NEXT_CLASS_INDEX = "next_purchase_class_index";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The windows for an as-of date. */
+  public static final class Windows {
+    public final LocalDate featureStart;
+    public final LocalDate featureEnd;
+    public final LocalDate nextStart;
+    public final LocalDate nextEnd;
+    public final LocalDate scoreStart;
+    public final LocalDate scoreEnd;
+
+    public Windows(LocalDate asOf, Settings.NextPurchaseSettings s) {
+      LocalDate end = asOf.withDayOfMonth(1); // label_end, exclusive
+      nextStart = end.minusMonths(s.nextMonths);
+      nextEnd = end.minusDays(1);
+      featureStart = nextStart.minusMonths(s.featureMonths);
+      featureEnd = nextStart.minusDays(1);
+      scoreStart = end.minusMonths(s.featureMonths);
+      scoreEnd = nextEnd;
+    }
+  }
+
+  /** All feature columns of this model. */
+  public static List<String> featureColumns() {
+    List<String> f = new ArrayList<>(CustomerFeatures.RFM_FEATURES);
+    f.addAll(CustomerFeatures.GAP_FEATURES);
+    return f;
+  }
+
+  /** Features (with gaps) plus the days to the next purchase, its class and the split. */
+  public static Dataset<Row> trainingSet(Dataset<Row> featuresWithGaps, Dataset<Row> sales, Windows w,
+      Settings s) {
+    Dataset<Row> next = Rfm.window(sales, w.nextStart, w.nextEnd).groupBy(col(CUSTOMER_ID))
+        .agg(min(to_date(col(INVOICE_TS))).as("_first_next"));
+    Dataset<Row> rows = featuresWithGaps.join(next, CUSTOMER_ID, "left")
+        .withColumn(DAYS_TO_NEXT, datediff(col("_first_next"), col(LAST_PURCHASE_DATE)))
+        .drop("_first_next");
+    List<Integer> bounds = s.nextPurchase().classBounds;
+    List<String> names = s.nextPurchase().classNames;
+    Column index = lit(bounds.size()); // over the last bound, or no next purchase
+    for (int i = bounds.size() - 1; i >= 0; i--) {
+      index = when(col(DAYS_TO_NEXT).leq(bounds.get(i)), lit(i)).otherwise(index);
+    }
+    Column name = lit(names.get(names.size() - 1));
+    for (int i = names.size() - 2; i >= 0; i--) {
+      name = when(col(NEXT_CLASS_INDEX).equalTo(i), lit(names.get(i))).otherwise(name);
+    }
+    rows = rows.withColumn(NEXT_CLASS_INDEX, index).withColumn(NEXT_CLASS, name)
+        .withColumn(ClassifierTrainer.LABEL, col(NEXT_CLASS_INDEX).cast(DataTypes.DoubleType));
+    return ClassifierTrainer.stratifiedSplit(rows, s.models().testFraction, s.models().seed);
+  }
+
+  @Override
+  public StageResult run(StageContext ctx) {
+    LocalDate asOf = ctx.asOf();
+    Settings s = ctx.settings();
+    TableStore tables = ctx.tables();
+    Windows w = new Windows(asOf, s.nextPurchase());
+    LOG.info("next_purchase windows: features {}..{}, next {}..{}, scoring features {}..{}",
+        w.featureStart, w.featureEnd, w.nextStart, w.nextEnd, w.scoreStart, w.scoreEnd);
+    Dataset<Row> sales = tables.read(Tables.SILVER_SALES);
+    Dataset<Row> returns = tables.read(Tables.SILVER_RETURNS);
+    String where = AS_OF_DATE + " = '" + asOf + "'";
+
+    try (CustomerFeatures features = CustomerFeatures.of(sales, returns, w.featureStart, w.featureEnd, s.segment())) {
+      Dataset<Row> rows = trainingSet(features.withGaps(CustomerFeatures.purchaseGaps(sales, w.featureStart,
+          w.featureEnd)), sales, w, s).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        long trainingRows = tables.replaceWhere(Tables.NEXT_PURCHASE_TRAINING_SET, where,
+            rows.select(lit(Date.valueOf(asOf)).as(AS_OF_DATE), col("*")).drop(ClassifierTrainer.LABEL),
+            AS_OF_DATE);
+        ClassifierTrainer.Outcome out = ClassifierTrainer.train(rows, featureColumns(),
+            s.nextPurchase().classNames, s.models(), asOf, NAME);
+        try (CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
+          Dataset<Row> currentRows = current.withGaps(CustomerFeatures.purchaseGaps(sales, w.scoreStart, w.scoreEnd));
+          long scored = ModelOutputs.write(ctx, out, currentRows, NAME, s.nextPurchase().classNames,
+              Tables.NEXT_PURCHASE_METRICS, Tables.NEXT_PURCHASE_ROC_POINTS, Tables.NEXT_PURCHASE_PREDICTIONS);
+          return new StageResult(trainingRows, scored, String.format(
+              "training set %,d, best %s/%s validation F1 %.3f test F1 %.3f, %,d customers scored",
+              trainingRows, out.bestModel, out.bestVariant, out.bestValidationF1, out.bestTestF1, scored));
+        }
+      } finally {
+        rows.unpersist();
+      }
+    }
+  }
+}
