@@ -78,7 +78,7 @@ public final class Main {
     } catch (InputException e) {
       err.println("error: " + e.getMessage());
       return FAILED;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also checked exceptions that Scala code throws undeclared
       err.println("error: " + StageFailedException.rootMessage(e));
       e.printStackTrace(err);
       return FAILED;
