@@ -44,13 +44,28 @@ final class SourceResolver {
         }
       }
     } catch (IOException e) {
-      throw new InputException("Cannot read input " + input + ": " + e.getMessage(), e);
+      throw new InputException("Cannot read input " + input + endpoint(pattern, conf) + ": "
+          + e.getMessage(), e);
     }
     if (sources.isEmpty()) {
       throw new InputException("Input " + input + " holds no data files");
     }
     sources.sort((a, b) -> a.path.compareTo(b.path));
     return sources;
+  }
+
+  /**
+   * For s3a:// input, the S3 endpoint in use (the bucket's own setting first, as S3A does), so a
+   * wrong or unreachable endpoint is named in the error; empty for other file systems.
+   */
+  static String endpoint(Path path, Configuration conf) {
+    String bucket = path.toUri().getHost();
+    if (!"s3a".equals(path.toUri().getScheme()) || bucket == null) {
+      return "";
+    }
+    String endpoint = conf.getTrimmed("fs.s3a.bucket." + bucket + ".endpoint",
+        conf.getTrimmed("fs.s3a.endpoint", ""));
+    return " (S3 endpoint " + (endpoint.isEmpty() ? "not set: the AWS default" : endpoint) + ")";
   }
 
   /** Files and folders starting with '_' or '.' (e.g. _SUCCESS, .crc) are not data. */

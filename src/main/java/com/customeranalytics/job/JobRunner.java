@@ -65,14 +65,15 @@ public final class JobRunner {
         LOG.info(String.format("%s finished: rows in %,d, rows out %,d, %.1f s, %d Spark jobs%s", step,
             r.rowsIn(), r.rowsOut(), secs, jobs, r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
         record(ctx, stage.name(), SUCCEEDED, start, secs, r.rowsIn(), r.rowsOut(), jobs, r.detail());
-      } catch (Exception e) { // Spark's AnalysisException is a checked exception
+      } catch (Exception e) { // not only RuntimeException: Scala code (Spark, Delta) throws
+        // checked exceptions undeclared, e.g. S3A's IOException when storage cannot be reached
         double secs = seconds(start);
         StageFailedException failure = e instanceof StageFailedException
             ? (StageFailedException) e : new StageFailedException(stage.name(), e);
         LOG.error(String.format("%s FAILED after %.1f s: %s", step, secs, failure.getMessage()));
         try {
           record(ctx, stage.name(), FAILED, start, secs, null, null, null, failure.getMessage());
-        } catch (Exception recordError) {
+        } catch (Exception recordError) { // e.g. the warehouse itself cannot be reached
           LOG.warn("Could not record the failure in {}: {}", Tables.JOB_RUNS, recordError.getMessage());
         }
         throw failure;
