@@ -65,6 +65,9 @@ public final class LtvStage implements Stage {
       .add("upper", DataTypes.DoubleType, true)
       .add("outlier_threshold", DataTypes.DoubleType, false);
 
+  private static final ModelOutputs.ModelTables TABLES = new ModelOutputs.ModelTables(
+      Tables.LTV_TRAINING_SET, Tables.LTV_MODEL_METRICS, Tables.LTV_ROC_POINTS, Tables.LTV_PREDICTIONS);
+
   @Override
   public String name() {
     return NAME;
@@ -156,27 +159,16 @@ public final class LtvStage implements Stage {
         w.featureEnd, w.labelStart, w.labelEnd, w.scoreStart, w.scoreEnd);
     Dataset<Row> sales = tables.read(Tables.SILVER_SALES);
     Dataset<Row> returns = tables.read(Tables.SILVER_RETURNS);
-    String where = AS_OF_DATE + " = '" + asOf + "'";
-    Column asOfCol = lit(Date.valueOf(asOf)).as(AS_OF_DATE);
 
-    try (CustomerFeatures features = CustomerFeatures.of(sales, returns, w.featureStart, w.featureEnd, s.segment())) {
+    try (CustomerFeatures features = CustomerFeatures.of(sales, returns, w.featureStart, w.featureEnd, s.segment());
+         CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
       TrainingSet ts = trainingSet(features.data, sales, w, s);
       Dataset<Row> rows = ts.rows.persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        long trainingRows = tables.replaceWhere(Tables.LTV_TRAINING_SET, where,
-            rows.select(asOfCol, col("*")).drop(ClassifierTrainer.LABEL), AS_OF_DATE);
-        tables.replaceWhere(Tables.LTV_CLASS_BOUNDARIES, where, ctx.spark()
+        tables.replaceWhere(Tables.LTV_CLASS_BOUNDARIES, AS_OF_DATE + " = '" + asOf + "'", ctx.spark()
             .createDataFrame(boundaries(ts, asOf, s.ltv().classNames), BOUNDARY_SCHEMA).coalesce(1), AS_OF_DATE);
-
-        ClassifierTrainer.Outcome out = ClassifierTrainer.train(rows.filter(col(EXCLUDED).equalTo(false)),
-            CustomerFeatures.RFM_FEATURES, s.ltv().classNames, s.models(), asOf, NAME);
-        try (CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
-          long scored = ModelOutputs.write(ctx, out, current.data, NAME, s.ltv().classNames,
-              Tables.LTV_MODEL_METRICS, Tables.LTV_ROC_POINTS, Tables.LTV_PREDICTIONS);
-          return new StageResult(trainingRows, scored, String.format(
-              "training set %,d, best %s/%s validation F1 %.3f test F1 %.3f, %,d customers scored",
-              trainingRows, out.bestModel, out.bestVariant, out.bestValidationF1, out.bestTestF1, scored));
-        }
+        return ModelOutputs.trainAndPublish(ctx, NAME, TABLES, rows, rows.filter(col(EXCLUDED).equalTo(false)),
+            CustomerFeatures.RFM_FEATURES, s.ltv().classNames, current.data);
       } finally {
         rows.unpersist();
       }

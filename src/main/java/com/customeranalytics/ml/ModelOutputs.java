@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import com.customeranalytics.job.StageContext;
+import com.customeranalytics.job.StageResult;
 import com.customeranalytics.table.TableStore;
 import java.io.IOException;
 import java.sql.Date;
@@ -30,13 +31,48 @@ public final class ModelOutputs {
 
   private ModelOutputs() {}
 
+  /** The tables a model stage writes. */
+  public static final class ModelTables {
+    final String trainingSet;
+    final String metrics;
+    final String roc;
+    final String predictions;
+
+    public ModelTables(String trainingSet, String metrics, String roc, String predictions) {
+      this.trainingSet = trainingSet;
+      this.metrics = metrics;
+      this.roc = roc;
+      this.predictions = predictions;
+    }
+  }
+
+  /**
+   * The common end of a model stage: writes the training set ({@code rows}, all of it), trains
+   * on {@code trainable} (its train/test split), publishes metrics, ROC points, the best model
+   * and its predictions for {@code current} customers.
+   */
+  public static StageResult trainAndPublish(StageContext ctx, String stage, ModelTables t,
+      Dataset<Row> rows, Dataset<Row> trainable, List<String> featureCols, List<String> classNames,
+      Dataset<Row> current) {
+    LocalDate asOf = ctx.asOf();
+    long trainingRows = ctx.tables().replaceWhere(t.trainingSet, AS_OF_DATE + " = '" + asOf + "'",
+        rows.select(lit(Date.valueOf(asOf)).as(AS_OF_DATE), col("*")).drop(ClassifierTrainer.LABEL),
+        AS_OF_DATE);
+    ClassifierTrainer.Outcome out = ClassifierTrainer.train(trainable, featureCols, classNames,
+        ctx.settings().models(), asOf, stage);
+    long scored = write(ctx, out, current, stage, classNames, t.metrics, t.roc, t.predictions);
+    return new StageResult(trainingRows, scored, String.format(
+        "training set %,d, best %s/%s validation F1 %.3f test F1 %.3f, %,d customers scored",
+        trainingRows, out.bestModel, out.bestVariant, out.bestValidationF1, out.bestTestF1, scored));
+  }
+
   /** Where a stage's model for an as-of date lives. */
   public static String modelPath(TableStore tables, String stage, LocalDate asOf) {
     return tables.root() + "/models/" + stage + "/" + AS_OF_DATE + "=" + asOf;
   }
 
   /** Writes the metrics, ROC points, the model and the predictions; returns the rows predicted. */
-  public static long write(StageContext ctx, ClassifierTrainer.Outcome out, Dataset<Row> current,
+  static long write(StageContext ctx, ClassifierTrainer.Outcome out, Dataset<Row> current,
       String stage, List<String> classNames, String metricsTable, String rocTable, String predictionsTable) {
     LocalDate asOf = ctx.asOf();
     TableStore tables = ctx.tables();

@@ -1,6 +1,5 @@
 package com.customeranalytics.nextpurchase;
 
-import static com.customeranalytics.table.Columns.AS_OF_DATE;
 import static com.customeranalytics.table.Columns.CUSTOMER_ID;
 import static com.customeranalytics.table.Columns.INVOICE_TS;
 import static com.customeranalytics.table.Columns.LAST_PURCHASE_DATE;
@@ -21,7 +20,6 @@ import com.customeranalytics.ml.ClassifierTrainer;
 import com.customeranalytics.ml.ModelOutputs;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +44,10 @@ public final class NextPurchaseStage implements Stage {
   public static final String DAYS_TO_NEXT = "days_to_next_purchase";
   public static final String NEXT_CLASS = "next_purchase_class";
   public static final String NEXT_CLASS_INDEX = "next_purchase_class_index";
+
+  private static final ModelOutputs.ModelTables TABLES = new ModelOutputs.ModelTables(
+      Tables.NEXT_PURCHASE_TRAINING_SET, Tables.NEXT_PURCHASE_METRICS, Tables.NEXT_PURCHASE_ROC_POINTS,
+      Tables.NEXT_PURCHASE_PREDICTIONS);
 
   @Override
   public String name() {
@@ -112,25 +114,14 @@ public final class NextPurchaseStage implements Stage {
         w.featureStart, w.featureEnd, w.nextStart, w.nextEnd, w.scoreStart, w.scoreEnd);
     Dataset<Row> sales = tables.read(Tables.SILVER_SALES);
     Dataset<Row> returns = tables.read(Tables.SILVER_RETURNS);
-    String where = AS_OF_DATE + " = '" + asOf + "'";
-
-    try (CustomerFeatures features = CustomerFeatures.of(sales, returns, w.featureStart, w.featureEnd, s.segment())) {
+    try (CustomerFeatures features = CustomerFeatures.of(sales, returns, w.featureStart, w.featureEnd, s.segment());
+         CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
       Dataset<Row> rows = trainingSet(features.withGaps(CustomerFeatures.purchaseGaps(sales, w.featureStart,
           w.featureEnd)), sales, w, s).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        long trainingRows = tables.replaceWhere(Tables.NEXT_PURCHASE_TRAINING_SET, where,
-            rows.select(lit(Date.valueOf(asOf)).as(AS_OF_DATE), col("*")).drop(ClassifierTrainer.LABEL),
-            AS_OF_DATE);
-        ClassifierTrainer.Outcome out = ClassifierTrainer.train(rows, featureColumns(),
-            s.nextPurchase().classNames, s.models(), asOf, NAME);
-        try (CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
-          Dataset<Row> currentRows = current.withGaps(CustomerFeatures.purchaseGaps(sales, w.scoreStart, w.scoreEnd));
-          long scored = ModelOutputs.write(ctx, out, currentRows, NAME, s.nextPurchase().classNames,
-              Tables.NEXT_PURCHASE_METRICS, Tables.NEXT_PURCHASE_ROC_POINTS, Tables.NEXT_PURCHASE_PREDICTIONS);
-          return new StageResult(trainingRows, scored, String.format(
-              "training set %,d, best %s/%s validation F1 %.3f test F1 %.3f, %,d customers scored",
-              trainingRows, out.bestModel, out.bestVariant, out.bestValidationF1, out.bestTestF1, scored));
-        }
+        return ModelOutputs.trainAndPublish(ctx, NAME, TABLES, rows, rows, featureColumns(),
+            s.nextPurchase().classNames,
+            current.withGaps(CustomerFeatures.purchaseGaps(sales, w.scoreStart, w.scoreEnd)));
       } finally {
         rows.unpersist();
       }

@@ -114,7 +114,7 @@ class RealFilePipelineTest {
   void ltvModelOnTheRealFile() {
     assertThat(query("SELECT count(*) AS n, sum(CAST(excluded_from_training AS INT)) AS excluded,"
         + " sum(CASE WHEN split = 'test' THEN 1 ELSE 0 END) AS test FROM ltv_training_set"))
-        .containsExactly("n,excluded,test", "1991,20,395");
+        .containsExactly("n,excluded,test", "1991,20,393");
     String[] best = query("SELECT model, variant, weighted_f1, test_size FROM ltv_model_metrics WHERE is_best");
     assertThat(best).hasSize(2);
     assertThat(Double.parseDouble(best[1].split(",")[2])).as(best[1]).isGreaterThanOrEqualTo(0.80);
