@@ -24,6 +24,16 @@ public final class Tables {
   public static final String RFM_CLUSTER_PROFILES = "rfm_cluster_profiles";
   /** Per dimension and k: within-cluster cost (elbow) and silhouette. */
   public static final String KMEANS_K_SELECTION = "kmeans_k_selection";
+  /** Per month: revenue, growth, orders, customers (active, new, retained), returns. */
+  public static final String MONTHLY_METRICS = "monthly_metrics";
+  /** First-purchase-month cohort x months since: active customers, share of the cohort, revenue. */
+  public static final String COHORT_RETENTION = "cohort_retention";
+  /** Country x month, plus an all-months row per country: revenue, orders, customers, shares. */
+  public static final String COUNTRY_ROLLUP = "country_rollup";
+  /** Per KMeans segment and per named RFM segment: customers, revenue share, mean R/F/M. */
+  public static final String SEGMENT_SUMMARY = "segment_summary";
+  /** Data-driven statements with their figures, one per row. */
+  public static final String INSIGHTS = "insights";
   /** One row per stage run. */
   public static final String JOB_RUNS = "job_runs";
 }
