@@ -10,6 +10,7 @@ import com.customeranalytics.job.JobRunner;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.rfm.RfmStage;
+import com.customeranalytics.rollups.RollupsStage;
 import com.customeranalytics.segment.SegmentStage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +42,7 @@ public final class Pipeline {
     STAGES.put(CleanStage.NAME, CleanStage::new);
     STAGES.put(RfmStage.NAME, RfmStage::new);
     STAGES.put(SegmentStage.NAME, SegmentStage::new);
+    STAGES.put(RollupsStage.NAME, RollupsStage::new);
   }
 
   /** Stage names in pipeline order. */
