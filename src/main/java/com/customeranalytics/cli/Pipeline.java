@@ -12,6 +12,7 @@ import com.customeranalytics.job.StageContext;
 import com.customeranalytics.ltv.LtvStage;
 import com.customeranalytics.nextpurchase.NextPurchaseStage;
 import com.customeranalytics.rfm.RfmStage;
+import com.customeranalytics.rollups.RollupsStage;
 import com.customeranalytics.segment.SegmentStage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,7 @@ public final class Pipeline {
     STAGES.put(SegmentStage.NAME, SegmentStage::new);
     STAGES.put(LtvStage.NAME, LtvStage::new);
     STAGES.put(NextPurchaseStage.NAME, NextPurchaseStage::new);
+    STAGES.put(RollupsStage.NAME, RollupsStage::new);
   }
 
   /** Stage names in pipeline order. */

@@ -64,6 +64,7 @@ public final class Settings {
   private final LtvSettings ltv;
   private final NextPurchaseSettings nextPurchase;
   private final ModelSettings models;
+  private final RollupsSettings rollups;
 
   private Settings(Config c) {
     this.config = c;
@@ -112,6 +113,7 @@ public final class Settings {
     this.ltv = new LtvSettings(c);
     this.nextPurchase = new NextPurchaseSettings(c);
     this.models = new ModelSettings(c);
+    this.rollups = new RollupsSettings(c);
   }
 
   /** ltv.* */
@@ -250,6 +252,44 @@ public final class Settings {
         throw error(c, "segment.high-score", "need 1 <= mid-score < high-score");
       }
       this.sweepParallelism = (int) positive(c, "segment.sweep-parallelism");
+    }
+  }
+
+  /** rollups.*: the home country and the insights' thresholds. */
+  public static final class RollupsSettings {
+    /** Empty = the country with the most revenue. */
+    public final Optional<String> homeCountry;
+    /** Fractions of customers, each in (0, 1]. */
+    public final List<Double> topCustomerShares;
+    public final int growingCountries;
+    public final int growthWindowMonths;
+    public final double growthMinRevenue;
+    public final int dipMonths;
+    public final int repeatSegments;
+    public final double repeatMinRScore;
+    public final double repeatMaxFScore;
+
+    RollupsSettings(Config c) {
+      String home = c.getString("rollups.home-country").trim();
+      this.homeCountry = home.isEmpty() ? Optional.empty() : Optional.of(home);
+      List<Double> shares = new ArrayList<>();
+      for (Double d : c.getDoubleList("rollups.insights.top-customer-shares")) {
+        if (!(d > 0 && d <= 1)) {
+          throw error(c, "rollups.insights.top-customer-shares", "each share must be in (0, 1], got " + d);
+        }
+        shares.add(d);
+      }
+      this.topCustomerShares = Collections.unmodifiableList(shares);
+      this.growingCountries = (int) positive(c, "rollups.insights.growing-countries");
+      this.growthWindowMonths = (int) positive(c, "rollups.insights.growth-window-months");
+      this.growthMinRevenue = c.getDouble("rollups.insights.growth-min-revenue");
+      if (growthMinRevenue < 0) {
+        throw error(c, "rollups.insights.growth-min-revenue", "must not be negative");
+      }
+      this.dipMonths = (int) positive(c, "rollups.insights.dip-months");
+      this.repeatSegments = (int) positive(c, "rollups.insights.repeat-segments");
+      this.repeatMinRScore = c.getDouble("rollups.insights.repeat-min-r-score");
+      this.repeatMaxFScore = c.getDouble("rollups.insights.repeat-max-f-score");
     }
   }
 
@@ -467,4 +507,5 @@ public final class Settings {
   public LtvSettings ltv() { return ltv; }
   public NextPurchaseSettings nextPurchase() { return nextPurchase; }
   public ModelSettings models() { return models; }
+  public RollupsSettings rollups() { return rollups; }
 }

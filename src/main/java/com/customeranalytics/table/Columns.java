@@ -82,4 +82,67 @@ public final class Columns {
   public static final String M_SCORE = "m_score";
   /** Named segment from r_score and f_score (Champions, Loyal, ..., Lost). */
   public static final String RFM_SEGMENT = "rfm_segment";
+
+  // Rollups (gold). Money is sales revenue (guests included) unless the name says customers.
+  /** Calendar month, yyyy-MM. */
+  public static final String MONTH = "month";
+  /** True when the as-of date is on or after the month's last day (a partial month reads low). */
+  public static final String COMPLETE_MONTH = "complete_month";
+  /** (revenue - previous month's) / previous month's; null in the first month or after a month of 0. */
+  public static final String REVENUE_GROWTH = "revenue_growth";
+  /** Distinct sales invoices, guests' included. */
+  public static final String ORDERS = "orders";
+  /** Sum of quantity on sales lines. */
+  public static final String UNITS = "units";
+  /** Distinct customer ids with a sale (guests are not customers). */
+  public static final String ACTIVE_CUSTOMERS = "active_customers";
+  /** Active customers whose first purchase is in the month. */
+  public static final String NEW_CUSTOMERS = "new_customers";
+  /** Active customers who bought before the month. */
+  public static final String EXISTING_CUSTOMERS = "existing_customers";
+  public static final String NEW_CUSTOMER_REVENUE = "new_customer_revenue";
+  public static final String EXISTING_CUSTOMER_REVENUE = "existing_customer_revenue";
+  /** Revenue of sales without a customer id; revenue = new + existing + guest revenue. */
+  public static final String GUEST_REVENUE = "guest_revenue";
+  /** new_customers / active_customers. */
+  public static final String NEW_CUSTOMER_RATIO = "new_customer_ratio";
+  /** Customers active in both the previous month and this one. */
+  public static final String RETAINED_CUSTOMERS = "retained_customers";
+  /** retained_customers / the previous month's active customers; null in the first month. */
+  public static final String RETENTION_RATE = "retention_rate";
+  /** returns_value / revenue. */
+  public static final String RETURN_RATE = "return_rate";
+  /** Month of a customer's first purchase, yyyy-MM. */
+  public static final String COHORT_MONTH = "cohort_month";
+  /** Calendar months from the cohort month (0 = the cohort month itself). */
+  public static final String MONTHS_SINCE_FIRST = "months_since_first";
+  /** Customers whose first purchase is in the cohort month. */
+  public static final String COHORT_CUSTOMERS = "cohort_customers";
+  /** active_customers / cohort_customers. */
+  public static final String SHARE_OF_COHORT = "share_of_cohort";
+  /** Distinct customer ids. */
+  public static final String CUSTOMERS = "customers";
+  /** Share of the period's total revenue (all countries, or all segments). */
+  public static final String REVENUE_SHARE = "revenue_share";
+  /** Share of the period's distinct customers. */
+  public static final String CUSTOMER_SHARE = "customer_share";
+  /** Which grouping a segment_summary row belongs to: "segment" (KMeans) or "rfm_segment" (named). */
+  public static final String SEGMENTATION = "segmentation";
+  public static final String MEAN_RECENCY_DAYS = "mean_recency_days";
+  public static final String MEAN_FREQUENCY = "mean_frequency";
+  public static final String MEAN_MONETARY = "mean_monetary";
+  /** Mean quintile scores (1-5) of the segment's customers. */
+  public static final String MEAN_R_SCORE = "mean_r_score";
+  public static final String MEAN_F_SCORE = "mean_f_score";
+  public static final String MEAN_M_SCORE = "mean_m_score";
+  /** Insight name, stable for BI filters (e.g. one_time_buyer_share). */
+  public static final String METRIC = "metric";
+  /** 1.. within a metric that lists several subjects (countries, months, segments); else 1. */
+  public static final String RANK = "rank";
+  /** What the figure is about (a country, month, segment, customer share); null when global. */
+  public static final String SUBJECT = "subject";
+  /** The insight's figure (a share, growth, ratio or count). */
+  public static final String VALUE = "value";
+  /** The insight in one sentence, with its figures. */
+  public static final String STATEMENT = "statement";
 }

@@ -38,6 +38,16 @@ public final class Tables {
   public static final String NEXT_PURCHASE_METRICS = "next_purchase_metrics";
   public static final String NEXT_PURCHASE_ROC_POINTS = "next_purchase_roc_points";
   public static final String NEXT_PURCHASE_PREDICTIONS = "next_purchase_predictions";
+  /** Per month: revenue, growth, orders, customers (active, new, retained), returns. */
+  public static final String MONTHLY_METRICS = "monthly_metrics";
+  /** First-purchase-month cohort x months since: active customers, share of the cohort, revenue. */
+  public static final String COHORT_RETENTION = "cohort_retention";
+  /** Country x month, plus an all-months row per country: revenue, orders, customers, shares. */
+  public static final String COUNTRY_ROLLUP = "country_rollup";
+  /** Per KMeans segment and per named RFM segment: customers, revenue share, mean R/F/M. */
+  public static final String SEGMENT_SUMMARY = "segment_summary";
+  /** Data-driven statements with their figures, one per row. */
+  public static final String INSIGHTS = "insights";
   /** One row per stage run. */
   public static final String JOB_RUNS = "job_runs";
 }

@@ -132,4 +132,54 @@ class RealFilePipelineTest {
         .containsExactly("candidates,best", "2,1");
     assertThat(query("SELECT count(*) AS n FROM next_purchase_predictions")).containsExactly("n", "3465");
   }
+
+  /** Figures cross-checked with an independent script over the CSV applying DESIGN.md's clean rules. */
+  @Test
+  void rollupsOnTheRealFile() {
+    assertThat(query("SELECT CAST(round(sum(revenue), 2) AS DECIMAL(14, 2)) AS revenue, count(*) AS months,"
+        + " count(revenue_growth) AS with_growth, count(retention_rate) AS with_retention,"
+        + " min(as_of_date) AS as_of FROM monthly_metrics")).containsExactly(
+        "revenue,months,with_growth,with_retention,as_of",
+        "10247905.13,13,12,12,2011-12-09"); // the first month has no growth or retention
+    assertThat(query("SELECT month, CAST(round(revenue, 2) AS DECIMAL(12, 2)) AS revenue, orders,"
+        + " active_customers, new_customers, retained_customers FROM monthly_metrics ORDER BY month"))
+        .containsExactly(
+            "month,revenue,orders,active_customers,new_customers,retained_customers",
+            "2010-12,775714.95,1550,884,884,",
+            "2011-01,670439.46,1081,739,416,323",
+            "2011-02,507866.54,1093,757,380,260",
+            "2011-03,689841.84,1440,973,452,290",
+            "2011-04,515469.66,1235,853,300,301",
+            "2011-05,740036.33,1668,1054,284,366",
+            "2011-06,737683.99,1525,990,242,410",
+            "2011-07,688252.67,1452,946,187,365",
+            "2011-08,724308.16,1339,933,169,386",
+            "2011-09,1028345.38,1818,1259,299,423",
+            "2011-10,1103330.92,2005,1361,357,487",
+            "2011-11,1452115.98,2751,1660,323,616",
+            "2011-12,614499.25,816,614,41,370"); // to 2011-12-09
+    assertThat(query("SELECT cohort_customers, concat_ws(' ', transform(array_sort(collect_list("
+        + "struct(months_since_first, active_customers))), c -> CAST(c.active_customers AS STRING))) AS active"
+        + " FROM cohort_retention WHERE cohort_month = '2010-12' GROUP BY cohort_customers"))
+        .containsExactly("cohort_customers,active",
+        "884,884 323 286 339 320 352 320 308 312 349 330 444 234");
+    assertThat(query("SELECT metric, rank, subject, CAST(round(value, 4) AS DECIMAL(10, 4)) AS value FROM insights"
+        + " ORDER BY metric, rank")).containsExactly(
+        "metric,rank,subject,value",
+        "fastest_growing_country,1,Norway,1.3481",      // 2011-09..11 vs 2011-06..08
+        "fastest_growing_country,2,France,1.0413",
+        "fastest_growing_country,3,Japan,0.9263",
+        "one_time_buyer_share,1,,0.3473",                // 1,505 of 4,334
+        "order_value_dip_month,1,2011-04,-0.2045",
+        "order_value_dip_month,2,2011-05,-0.1544",
+        "order_value_dip_month,3,2011-02,-0.1144",
+        "product_return_rate,1,,0.0467",                 // 478,724.18 of product returns
+        "q4_vs_q1_revenue,1,2011,1.6968",
+        "repeat_buying_target_segment,1,Potential Loyalist,484.0000",
+        "repeat_buying_target_segment,2,Promising,164.0000",
+        "repeat_buying_target_segment,3,New,74.0000",
+        "revenue_outside_home_country_share,1,United Kingdom,0.1486",
+        "top_customers_revenue_share,1,top 1%,0.3220",   // 44 customers
+        "top_customers_revenue_share,2,top 10%,0.6142"); // 434 customers
+  }
 }

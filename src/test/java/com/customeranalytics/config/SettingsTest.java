@@ -118,6 +118,20 @@ class SettingsTest {
   }
 
   @Test
+  void rollupsThresholds() {
+    Settings.RollupsSettings r = Settings.defaults().rollups();
+    assertThat(r.homeCountry).isEmpty();
+    assertThat(r.topCustomerShares).containsExactly(0.01, 0.10);
+    assertThat(r.growingCountries).isEqualTo(3);
+    assertThat(Settings.load(null, Map.of(), List.of("rollups.home-country=United Kingdom")).rollups().homeCountry)
+        .contains("United Kingdom");
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), List.of("rollups.insights.top-customer-shares=[0.01, 1.5]")))
+        .hasMessageContaining("rollups.insights.top-customer-shares").hasMessageContaining("(0, 1]");
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), List.of("rollups.insights.dip-months=0")))
+        .hasMessageContaining("rollups.insights.dip-months").hasMessageContaining("positive");
+  }
+
+  @Test
   void missingKeyFailsNamingKeyAndFile() throws IOException {
     String f = file("null.conf", "customer-analytics {\n  warehouse = null\n}");
     assertThatThrownBy(() -> Settings.load(f, Map.of(), List.of()))
