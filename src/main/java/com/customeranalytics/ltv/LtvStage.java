@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.features.CustomerFeatures;
+import com.customeranalytics.features.ModelWindows;
 import com.customeranalytics.features.Rfm;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
@@ -74,23 +75,8 @@ public final class LtvStage implements Stage {
   }
 
   /** The windows for an as-of date. */
-  public static final class Windows {
-    public final LocalDate featureStart;
-    public final LocalDate featureEnd;
-    public final LocalDate labelStart;
-    public final LocalDate labelEnd;
-    public final LocalDate scoreStart;
-    public final LocalDate scoreEnd;
-
-    public Windows(LocalDate asOf, Settings.LtvSettings s) {
-      LocalDate end = asOf.withDayOfMonth(1); // label_end, exclusive
-      labelStart = end.minusMonths(s.labelMonths);
-      labelEnd = end.minusDays(1);
-      featureStart = labelStart.minusMonths(s.featureMonths);
-      featureEnd = labelStart.minusDays(1);
-      scoreStart = end.minusMonths(s.featureMonths);
-      scoreEnd = labelEnd;
-    }
+  public static ModelWindows windows(LocalDate asOf, Settings s) {
+    return new ModelWindows(asOf, s.ltv().featureMonths, s.ltv().labelMonths);
   }
 
   /** The training set and the class boundaries. */
@@ -115,9 +101,9 @@ public final class LtvStage implements Stage {
    * Builds the training set from the window features and label revenue: outlier flag, LTV
    * classes (seeded KMeans on the label, ordered by center), label index and stratified split.
    */
-  public static TrainingSet trainingSet(Dataset<Row> features, Dataset<Row> sales, Windows w,
+  public static TrainingSet trainingSet(Dataset<Row> features, Dataset<Row> sales, ModelWindows w,
       Settings s) {
-    Dataset<Row> label = Rfm.window(sales, w.labelStart, w.labelEnd).groupBy(col(CUSTOMER_ID))
+    Dataset<Row> label = Rfm.window(sales, w.targetStart, w.targetEnd).groupBy(col(CUSTOMER_ID))
         .agg(sum(col(REVENUE)).as(LABEL_REVENUE));
     Dataset<Row> rows = features.join(label, CUSTOMER_ID, "left")
         .na().fill(0.0, new String[] {LABEL_REVENUE})
@@ -154,9 +140,9 @@ public final class LtvStage implements Stage {
     LocalDate asOf = ctx.asOf();
     Settings s = ctx.settings();
     TableStore tables = ctx.tables();
-    Windows w = new Windows(asOf, s.ltv());
+    ModelWindows w = windows(asOf, s);
     LOG.info("ltv windows: features {}..{}, label {}..{}, scoring features {}..{}", w.featureStart,
-        w.featureEnd, w.labelStart, w.labelEnd, w.scoreStart, w.scoreEnd);
+        w.featureEnd, w.targetStart, w.targetEnd, w.scoreStart, w.scoreEnd);
     Dataset<Row> sales = tables.read(Tables.SILVER_SALES);
     Dataset<Row> returns = tables.read(Tables.SILVER_RETURNS);
 

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.features.CustomerFeatures;
+import com.customeranalytics.features.ModelWindows;
 import com.customeranalytics.features.Rfm;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
@@ -55,23 +56,8 @@ public final class NextPurchaseStage implements Stage {
   }
 
   /** The windows for an as-of date. */
-  public static final class Windows {
-    public final LocalDate featureStart;
-    public final LocalDate featureEnd;
-    public final LocalDate nextStart;
-    public final LocalDate nextEnd;
-    public final LocalDate scoreStart;
-    public final LocalDate scoreEnd;
-
-    public Windows(LocalDate asOf, Settings.NextPurchaseSettings s) {
-      LocalDate end = asOf.withDayOfMonth(1); // label_end, exclusive
-      nextStart = end.minusMonths(s.nextMonths);
-      nextEnd = end.minusDays(1);
-      featureStart = nextStart.minusMonths(s.featureMonths);
-      featureEnd = nextStart.minusDays(1);
-      scoreStart = end.minusMonths(s.featureMonths);
-      scoreEnd = nextEnd;
-    }
+  public static ModelWindows windows(LocalDate asOf, Settings s) {
+    return new ModelWindows(asOf, s.nextPurchase().featureMonths, s.nextPurchase().nextMonths);
   }
 
   /** All feature columns of this model. */
@@ -82,9 +68,9 @@ public final class NextPurchaseStage implements Stage {
   }
 
   /** Features (with gaps) plus the days to the next purchase, its class and the split. */
-  public static Dataset<Row> trainingSet(Dataset<Row> featuresWithGaps, Dataset<Row> sales, Windows w,
+  public static Dataset<Row> trainingSet(Dataset<Row> featuresWithGaps, Dataset<Row> sales, ModelWindows w,
       Settings s) {
-    Dataset<Row> next = Rfm.window(sales, w.nextStart, w.nextEnd).groupBy(col(CUSTOMER_ID))
+    Dataset<Row> next = Rfm.window(sales, w.targetStart, w.targetEnd).groupBy(col(CUSTOMER_ID))
         .agg(min(to_date(col(INVOICE_TS))).as("_first_next"));
     Dataset<Row> rows = featuresWithGaps.join(next, CUSTOMER_ID, "left")
         .withColumn(DAYS_TO_NEXT, datediff(col("_first_next"), col(LAST_PURCHASE_DATE)))
@@ -109,9 +95,9 @@ public final class NextPurchaseStage implements Stage {
     LocalDate asOf = ctx.asOf();
     Settings s = ctx.settings();
     TableStore tables = ctx.tables();
-    Windows w = new Windows(asOf, s.nextPurchase());
+    ModelWindows w = windows(asOf, s);
     LOG.info("next_purchase windows: features {}..{}, next {}..{}, scoring features {}..{}",
-        w.featureStart, w.featureEnd, w.nextStart, w.nextEnd, w.scoreStart, w.scoreEnd);
+        w.featureStart, w.featureEnd, w.targetStart, w.targetEnd, w.scoreStart, w.scoreEnd);
     Dataset<Row> sales = tables.read(Tables.SILVER_SALES);
     Dataset<Row> returns = tables.read(Tables.SILVER_RETURNS);
     try (CustomerFeatures features = CustomerFeatures.of(sales, returns, w.featureStart, w.featureEnd, s.segment());

@@ -21,15 +21,15 @@ class LtvStageTest {
 
   @Test
   void windowsAlignToCalendarMonths() {
-    LtvStage.Windows w = new LtvStage.Windows(AS_OF, SparkTest.settings().ltv());
+    com.customeranalytics.features.ModelWindows w = LtvStage.windows(AS_OF, SparkTest.settings());
     assertThat(w.featureStart).isEqualTo("2011-03-01");
     assertThat(w.featureEnd).isEqualTo("2011-05-31");
-    assertThat(w.labelStart).isEqualTo("2011-06-01");
-    assertThat(w.labelEnd).isEqualTo("2011-11-30");
+    assertThat(w.targetStart).isEqualTo("2011-06-01");
+    assertThat(w.targetEnd).isEqualTo("2011-11-30");
     assertThat(w.scoreStart).isEqualTo("2011-09-01");
     assertThat(w.scoreEnd).isEqualTo("2011-11-30");
     // The first day of a month is its own label_end month.
-    assertThat(new LtvStage.Windows(LocalDate.of(2011, 12, 1), SparkTest.settings().ltv()).labelEnd)
+    assertThat(LtvStage.windows(LocalDate.of(2011, 12, 1), SparkTest.settings()).targetEnd)
         .isEqualTo("2011-11-30");
   }
 
@@ -58,7 +58,7 @@ class LtvStageTest {
     }
     Dataset<Row> sales = lines.toDataset();
     Dataset<Row> returns = Rows.lines().toDataset();
-    LtvStage.Windows w = new LtvStage.Windows(AS_OF, s.ltv());
+    com.customeranalytics.features.ModelWindows w = LtvStage.windows(AS_OF, s);
     try (CustomerFeatures f = CustomerFeatures.of(sales, returns, w.featureStart, w.featureEnd, s.segment())) {
       LtvStage.TrainingSet ts = LtvStage.trainingSet(f.data, sales, w, s);
       Map<Long, Row> rows = new HashMap<>();

@@ -18,11 +18,11 @@ class NextPurchaseStageTest {
 
   @Test
   void windowsAlignToCalendarMonths() {
-    NextPurchaseStage.Windows w = new NextPurchaseStage.Windows(AS_OF, SparkTest.settings().nextPurchase());
+    com.customeranalytics.features.ModelWindows w = NextPurchaseStage.windows(AS_OF, SparkTest.settings());
     assertThat(w.featureStart).isEqualTo("2011-03-01");
     assertThat(w.featureEnd).isEqualTo("2011-08-31");
-    assertThat(w.nextStart).isEqualTo("2011-09-01");
-    assertThat(w.nextEnd).isEqualTo("2011-11-30");
+    assertThat(w.targetStart).isEqualTo("2011-09-01");
+    assertThat(w.targetEnd).isEqualTo("2011-11-30");
     assertThat(w.scoreStart).isEqualTo("2011-06-01");
     assertThat(w.scoreEnd).isEqualTo("2011-11-30");
   }
@@ -51,7 +51,7 @@ class NextPurchaseStageTest {
         .line("12", "A", 1, "2011-07-01 09:00:00", 1.0, 5L, "UK")
         .line("13", "A", 1, "2011-12-01 09:00:00", 1.0, 5L, "UK")
         .toDataset();
-    NextPurchaseStage.Windows w = new NextPurchaseStage.Windows(AS_OF, s.nextPurchase());
+    com.customeranalytics.features.ModelWindows w = NextPurchaseStage.windows(AS_OF, s);
     Dataset<Row> gaps = CustomerFeatures.purchaseGaps(sales, w.featureStart, w.featureEnd);
     try (CustomerFeatures f = CustomerFeatures.of(sales, Rows.lines().toDataset(), w.featureStart,
         w.featureEnd, s.segment())) {
