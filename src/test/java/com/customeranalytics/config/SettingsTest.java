@@ -39,10 +39,11 @@ class SettingsTest {
   @Test
   void shippedConfFilesAreValid() {
     String root = System.getProperty("ca.repo.root", ".");
-    for (String name : List.of("local", "emr", "dataproc")) {
+    for (String name : List.of("local", "emr", "dataproc", "bench")) {
       Settings s = Settings.load(root + "/conf/" + name + ".conf", Map.of(), List.of());
       assertThat(s.warehouse()).isNotEmpty();
     }
+    assertThat(Settings.load(root + "/conf/bench.conf", Map.of(), List.of()).models().tuning).isFalse();
     Settings local = Settings.load(root + "/conf/local.conf", Map.of(), List.of());
     assertThat(local.spark()).containsEntry("spark.driver.host", "127.0.0.1");
   }
