@@ -11,6 +11,7 @@ import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.ltv.LtvStage;
 import com.customeranalytics.nextpurchase.NextPurchaseStage;
+import com.customeranalytics.report.ReportStage;
 import com.customeranalytics.rfm.RfmStage;
 import com.customeranalytics.rollups.RollupsStage;
 import com.customeranalytics.segment.SegmentStage;
@@ -47,6 +48,7 @@ public final class Pipeline {
     STAGES.put(LtvStage.NAME, LtvStage::new);
     STAGES.put(NextPurchaseStage.NAME, NextPurchaseStage::new);
     STAGES.put(RollupsStage.NAME, RollupsStage::new);
+    STAGES.put(ReportStage.NAME, ReportStage::new);
   }
 
   /** Stage names in pipeline order. */

@@ -65,6 +65,7 @@ public final class Settings {
   private final NextPurchaseSettings nextPurchase;
   private final ModelSettings models;
   private final RollupsSettings rollups;
+  private final ReportSettings report;
 
   private Settings(Config c) {
     this.config = c;
@@ -114,6 +115,7 @@ public final class Settings {
     this.nextPurchase = new NextPurchaseSettings(c);
     this.models = new ModelSettings(c);
     this.rollups = new RollupsSettings(c);
+    this.report = new ReportSettings(c);
   }
 
   /** ltv.* */
@@ -290,6 +292,22 @@ public final class Settings {
       this.repeatSegments = (int) positive(c, "rollups.insights.repeat-segments");
       this.repeatMinRScore = c.getDouble("rollups.insights.repeat-min-r-score");
       this.repeatMaxFScore = c.getDouble("rollups.insights.repeat-max-f-score");
+    }
+  }
+
+  /** report.*: the per-run report bundle. */
+  public static final class ReportSettings {
+    /** Rows of customer_sample.csv. */
+    public final int sampleRows;
+    /** Mixed into the hash that orders the sample. */
+    public final long seed;
+    /** Countries in the country revenue chart. */
+    public final int topCountries;
+
+    ReportSettings(Config c) {
+      this.sampleRows = (int) positive(c, "report.sample-rows");
+      this.seed = c.getLong("report.seed");
+      this.topCountries = (int) positive(c, "report.top-countries");
     }
   }
 
@@ -508,4 +526,5 @@ public final class Settings {
   public NextPurchaseSettings nextPurchase() { return nextPurchase; }
   public ModelSettings models() { return models; }
   public RollupsSettings rollups() { return rollups; }
+  public ReportSettings report() { return report; }
 }

@@ -145,4 +145,54 @@ public final class Columns {
   public static final String VALUE = "value";
   /** The insight in one sentence, with its figures. */
   public static final String STATEMENT = "statement";
+
+  // Segment diagnostics (kmeans_k_selection, rfm_cluster_profiles).
+  /** recency, frequency or monetary. */
+  public static final String DIMENSION = "dimension";
+  /** Clusters in a KMeans fit. */
+  public static final String K = "k";
+  /** Within-cluster sum of squared distances (the elbow curve). */
+  public static final String COST = "cost";
+  /** Silhouette of the fit (ClusteringEvaluator); higher is better separated. */
+  public static final String SILHOUETTE = "silhouette";
+  /** True on the k the segment stage used. */
+  public static final String CHOSEN = "chosen";
+  /** Cluster index (relabelled: higher = more valuable). */
+  public static final String CLUSTER = "cluster";
+  /** Smallest and largest value of a cluster's customers, in the dimension's units. */
+  public static final String MIN = "min";
+  public static final String MAX = "max";
+  public static final String MEAN = "mean";
+
+  // Model stages (ltv_*, next_purchase_*).
+  /** Revenue in the LTV label window (the 6 months before label_end). */
+  public static final String LABEL_REVENUE = "label_revenue";
+  /** LTV class name (Low, Mid, High). */
+  public static final String LTV_CLASS = "ltv_class";
+  /** Classifier family (random_forest, gbt). */
+  public static final String MODEL = "model";
+  /** default (MLlib's parameters) or tuned (cross-validated). */
+  public static final String VARIANT = "variant";
+  /** Weighted F1 on the held-out test split. */
+  public static final String WEIGHTED_F1 = "weighted_f1";
+  /** Mean cross-validated F1 (the best model is chosen on it). */
+  public static final String VALIDATION_F1 = "validation_f1";
+  public static final String ACCURACY = "accuracy";
+  /** True on the model saved and used for predictions. */
+  public static final String IS_BEST = "is_best";
+  /** Test-split confusion matrix as [[...],...], rows = true class, columns = predicted. */
+  public static final String CONFUSION_MATRIX = "confusion_matrix";
+  /** Class name on ROC points. */
+  public static final String CLASS = "class";
+  /** ROC point: false and true positive rate. */
+  public static final String FPR = "fpr";
+  public static final String TPR = "tpr";
+
+  // job_runs.
+  public static final String STAGE = "stage";
+  public static final String STATUS = "status";
+  public static final String STARTED_AT = "started_at";
+  public static final String SECONDS = "seconds";
+  public static final String ROWS_IN = "rows_in";
+  public static final String ROWS_OUT = "rows_out";
 }
