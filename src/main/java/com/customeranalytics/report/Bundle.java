@@ -33,8 +33,10 @@ final class Bundle {
    * first, so a re-run for the same date leaves exactly this run's files.
    */
   void replace(Map<String, String> files) {
-    try {
-      FileSystem fs = dir.getFileSystem(conf);
+    // A private instance (not the cache Spark shares) so turning off the local file system's
+    // .crc side files touches only the bundle, which people open with plain tools.
+    try (FileSystem fs = FileSystem.newInstance(dir.toUri(), conf)) {
+      fs.setWriteChecksum(false);
       if (fs.exists(dir) && !fs.delete(dir, true)) {
         throw new IOException("could not delete the previous bundle");
       }

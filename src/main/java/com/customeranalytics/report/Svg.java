@@ -255,8 +255,9 @@ public final class Svg {
     int count = (int) Math.round((end - start) / step) + 1;
     double[] out = new double[count];
     for (int i = 0; i < count; i++) {
-      // Rounded to the step's decimals, so 0.1 + 0.2 prints as 0.3.
-      out[i] = Math.round((start + i * step) / mag * 1e6) / 1e6 * mag;
+      // Whole multiples of mag, divided rather than multiplied so 3 x 0.1 is 0.3, not 0.30000000000000004.
+      long units = Math.round((start + i * step) / mag);
+      out[i] = mag >= 1 ? units * mag : units / Math.rint(1 / mag);
     }
     return out;
   }

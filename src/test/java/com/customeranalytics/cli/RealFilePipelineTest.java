@@ -3,17 +3,30 @@ package com.customeranalytics.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.customeranalytics.testing.SparkTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The real UCI file through the CLI, as a user runs it: one pipeline run for the class, then
- * each stage's end-to-end figures checked with `query`.
+ * each stage's end-to-end figures checked with `query`, the report bundle read back, and every
+ * notebook in notebooks/ executed headless against that bundle and warehouse.
  */
 class RealFilePipelineTest {
   private static Path wh;
@@ -181,5 +194,140 @@ class RealFilePipelineTest {
         "revenue_outside_home_country_share,1,United Kingdom,0.1486",
         "top_customers_revenue_share,1,top 1%,0.3220",   // 44 customers
         "top_customers_revenue_share,2,top 10%,0.6142"); // 434 customers
+  }
+  /** The report stage's bundle for the real file's as-of date. */
+  private static Path bundle() {
+    return wh.resolve("reports/2011-12-09");
+  }
+
+  private static List<String> lines(Path p) throws IOException {
+    return Files.readAllLines(p, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void reportBundleOnTheRealFile() throws IOException {
+    Path dir = bundle();
+    Map<String, Integer> rows = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.collect(Collectors.toList())) {
+        String name = f.getFileName().toString();
+        rows.put(name, name.endsWith(".csv") ? lines(f).size() - 1 : -1);
+      }
+    }
+    assertThat(rows.keySet()).containsExactly("cohort_retention.csv", "country_rollup.csv", "customer_sample.csv",
+        "insights.csv", "kmeans_k_selection.csv", "ltv_class_boundaries.csv", "ltv_model_metrics.csv",
+        "ltv_roc_points.csv", "monthly_metrics.csv", "next_purchase_metrics.csv", "next_purchase_roc_points.csv",
+        "report.html", "rfm_cluster_profiles.csv", "segment_summary.csv", "summary.json");
+    // The summary tables, whole, for the as-of date; the customer sample bounded: no file is
+    // anywhere near the 4,334-customer table.
+    assertThat(rows).containsEntry("customer_sample.csv", 2000).containsEntry("monthly_metrics.csv", 13)
+        .containsEntry("kmeans_k_selection.csv", 27).containsEntry("rfm_cluster_profiles.csv", 12)
+        .containsEntry("ltv_model_metrics.csv", 2).containsEntry("next_purchase_metrics.csv", 2)
+        .containsEntry("insights.csv", 15).containsEntry("cohort_retention.csv", 91)
+        .containsEntry("ltv_class_boundaries.csv", 3);
+    for (Map.Entry<String, Integer> e : rows.entrySet()) {
+      assertThat(e.getValue()).as(e.getKey()).isLessThan(4334);
+    }
+    assertThat(query("SELECT count(*) AS n FROM segment_summary")[1])
+        .isEqualTo(String.valueOf(rows.get("segment_summary.csv")));
+    assertThat(query("SELECT count(*) AS n FROM country_rollup")[1])
+        .isEqualTo(String.valueOf(rows.get("country_rollup.csv")));
+    // Sampled customers with an LTV label carry the training set's figure.
+    String[] sample = lines(dir.resolve("customer_sample.csv")).get(0).split(",");
+    assertThat(sample).containsExactly("customer_id", "recency_days", "frequency", "monetary", "recency_cluster",
+        "frequency_cluster", "monetary_cluster", "overall_score", "segment", "r_score", "f_score", "m_score",
+        "rfm_segment", "label_revenue", "ltv_class");
+
+    JsonNode s = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertThat(s.get("as_of_date").asText()).isEqualTo("2011-12-09");
+    assertThat(s.get("missing").size()).isZero();
+    JsonNode h = s.get("headline");
+    assertThat(h.get("customers").asLong()).isEqualTo(4334);
+    assertThat(h.get("revenue").decimalValue().toPlainString()).isEqualTo("10247905.13");
+    assertThat(h.get("segment_customers").get("segment").toString()).isEqualTo("{\"High\":114,\"Low\":2051,\"Mid\":2169}");
+    String[] best = query("SELECT model, variant, weighted_f1 FROM ltv_model_metrics WHERE is_best")[1].split(",");
+    JsonNode ltv = h.get("best_models").get("ltv");
+    assertThat(ltv.get("model").asText() + "," + ltv.get("variant").asText()).isEqualTo(best[0] + "," + best[1]);
+    assertThat(ltv.get("test_weighted_f1").asDouble()).isEqualTo(Double.parseDouble(best[2]));
+    assertThat(h.get("best_models").has("next_purchase")).isTrue();
+    List<String> stages = new ArrayList<>();
+    s.get("stages").forEach(st -> stages.add(st.get("stage").asText()));
+    assertThat(stages).containsExactly("ingest", "clean", "rfm", "segment", "ltv", "next_purchase", "rollups");
+    List<String> files = new ArrayList<>();
+    s.get("files").forEach(f -> files.add(f.get("file").asText()));
+    assertThat(files).contains("customer_sample.csv", "summary.json", "report.html").hasSize(15);
+
+    String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
+    assertThat(html).doesNotContain("<script").doesNotContain("Not in this bundle")
+        .contains("Revenue peaked in 2011-11 at 1,452,116")
+        .contains("United Kingdom brings 85% of revenue");
+    // Elbow x3, silhouette, clusters, segments x2, LTV scatter, per task F1 + 3 ROC, monthly x3.
+    assertThat(html.split("<svg ", -1).length - 1).isEqualTo(21);
+    assertThat(html.split("<table class=\"heatmap\"", -1).length - 1).isEqualTo(3); // 2 confusion matrices, cohorts
+  }
+
+  /**
+   * Executes every notebook headless against the bundle (report.ipynb) and the warehouse
+   * (spark_tables.ipynb, through the CLI fallback: pyspark is not installed here). Fails, not
+   * skips, when Jupyter is missing: CI installs it (.ci/python-deps).
+   */
+  @Test
+  void notebooksExecuteAgainstTheBundle() throws IOException, InterruptedException {
+    Path nbconvert = Paths.get("/usr/bin/jupyter-nbconvert");
+    assertThat(Files.isExecutable(nbconvert)).as("%s is missing: run .ci/python-deps (Debian packages"
+        + " python3-pandas python3-matplotlib jupyter-nbconvert python3-ipykernel)", nbconvert).isTrue();
+    Path repo = Paths.get(System.getProperty("ca.repo.root", ".")).toAbsolutePath().normalize();
+    List<Path> notebooks;
+    try (Stream<Path> files = Files.list(repo.resolve("notebooks"))) {
+      notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().collect(Collectors.toList());
+    }
+    assertThat(notebooks).extracting(p -> p.getFileName().toString()).contains("report.ipynb", "spark_tables.ipynb");
+    Path out = SparkTest.tempDir("notebooks");
+    Path cli = cliScript(repo, out);
+    for (Path nb : notebooks) {
+      ProcessBuilder pb = new ProcessBuilder(nbconvert.toString(), "--to", "notebook", "--execute",
+          "--ExecutePreprocessor.timeout=600", "--output-dir", out.toString(), nb.toString())
+          .directory(nb.getParent().toFile()).redirectErrorStream(true)
+          .redirectOutput(out.resolve(nb.getFileName() + ".log").toFile());
+      Map<String, String> env = pb.environment();
+      // Debian's python (with pandas) must win over any pyenv/venv python3 on the PATH.
+      env.put("PATH", "/usr/bin:/bin:" + env.getOrDefault("PATH", ""));
+      env.put("CA_REPORT_DIR", bundle().toString());
+      env.put("CA_WAREHOUSE", wh.toString());
+      env.put("CA_AS_OF", "2011-12-09");
+      env.put("CA_CLI", cli.toString());
+      env.put("CA_CONFIG", repo.resolve("conf/local.conf").toString());
+      env.put("MPLBACKEND", "Agg");
+      Process p = pb.start();
+      boolean done = p.waitFor(15, TimeUnit.MINUTES);
+      if (!done) {
+        p.destroyForcibly();
+      }
+      String log = Files.readString(out.resolve(nb.getFileName() + ".log"), StandardCharsets.UTF_8);
+      assertThat(done && p.exitValue() == 0).as("notebook %s failed (a cell raised, or timed out):%n%s", nb,
+          log.length() > 6000 ? log.substring(log.length() - 6000) : log).isTrue();
+      String executed = Files.readString(out.resolve(nb.getFileName()), StandardCharsets.UTF_8);
+      assertThat(executed).as(nb.toString()).doesNotContain("\"output_type\": \"error\"").contains("Reading: ");
+    }
+  }
+
+  /**
+   * The notebooks' CLI fallback, as a script running this build's classes (the jar is built
+   * after the tests), in local mode with the job's own logging on stderr.
+   */
+  private static Path cliScript(Path repo, Path dir) throws IOException {
+    List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+            || a.startsWith("-Djdk.reflect"))
+        .collect(Collectors.toList());
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    String script = "#!/bin/sh\nexec '" + java + "' -Xmx1g " + String.join(" ", jvm)
+        + " '-Dlog4j.configurationFile=" + repo.resolve("conf/log4j2.properties") + "' -cp '"
+        + classpath.replace(File.pathSeparator, File.pathSeparator) + "' com.customeranalytics.cli.Main \"$@\"\n";
+    Path f = dir.resolve("customer-analytics-cli");
+    Files.writeString(f, script);
+    assertThat(f.toFile().setExecutable(true)).isTrue();
+    return f;
   }
 }
