@@ -162,7 +162,9 @@ final class Charts {
     }
     List<String> charts = new ArrayList<>();
     List<String> readings = new ArrayList<>();
-    for (String segmentation : ss.get().distinct(SEGMENTATION)) {
+    List<String> segmentations = new ArrayList<>(ss.get().distinct(SEGMENTATION));
+    segmentations.sort(Comparator.comparing((String s) -> !s.equals(SEGMENT))); // KMeans first
+    for (String segmentation : segmentations) {
       Extract part = ss.get().where(SEGMENTATION, segmentation);
       List<Object[]> rows = new ArrayList<>(part.rows());
       if (segmentation.equals(SEGMENT)) {

@@ -34,6 +34,8 @@ class ReportStageTest {
   private static final Date AS_OF = Date.valueOf("2011-12-09");
   private static final Date OTHER_DAY = Date.valueOf("2011-12-01");
   private static Path wh;
+  /** The bundle of one run with 5 sampled customers, read by the tests that only look. */
+  private static Path bundle;
 
   private static final StructType SEGMENT_SUMMARY = new StructType()
       .add("as_of_date", DataTypes.DateType)
@@ -113,6 +115,7 @@ class ReportStageTest {
         RowFactory.create(AS_OF, "gbt", "default", 0.80, 0.75, 0.74, 0.7, 0.8, "[[6,2],[3,9]]", false),
         RowFactory.create(AS_OF, "random_forest", "default", 0.85, 0.80, 0.79, 0.8, 0.9, "[[7,1],[3,9]]", true)),
         "as_of_date");
+    bundle = runStage("report.sample-rows=5");
   }
 
   private static org.apache.spark.sql.Dataset<Row> df(StructType schema, Row... rows) {
@@ -134,7 +137,7 @@ class ReportStageTest {
 
   @Test
   void writesTheBundleForTheAsOfDateOnly() throws IOException {
-    Path dir = runStage("report.sample-rows=5");
+    Path dir = bundle;
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList())).containsExactly(
           "customer_sample.csv", "ltv_model_metrics.csv", "monthly_metrics.csv", "report.html",
@@ -154,7 +157,7 @@ class ReportStageTest {
 
   @Test
   void sampleIsBoundedDeterministicAndLabelled() throws IOException {
-    Path dir = runStage("report.sample-rows=5");
+    Path dir = bundle;
     List<String> first = List.of(read(dir.resolve("customer_sample.csv")).split("\r\n"));
     assertThat(first).hasSize(6);
     assertThat(first.get(0)).isEqualTo("customer_id,recency_days,frequency,monetary,recency_cluster,frequency_cluster,"
@@ -174,7 +177,7 @@ class ReportStageTest {
 
   @Test
   void summaryMatchesTheTablesAndNotesWhatIsMissing() throws IOException {
-    Path dir = runStage();
+    Path dir = bundle;
     JsonNode s = new ObjectMapper().readTree(read(dir.resolve("summary.json")));
     assertThat(s.get("run_id").asText()).isEqualTo("test-run");
     assertThat(s.get("as_of_date").asText()).isEqualTo("2011-12-09");
@@ -190,7 +193,7 @@ class ReportStageTest {
     List<String> files = new ArrayList<>();
     s.get("files").forEach(f -> files.add(f.get("file").asText() + "=" + f.get("rows").asText()));
     assertThat(files).containsExactly("segment_summary.csv=3", "ltv_model_metrics.csv=2", "monthly_metrics.csv=2",
-        "customer_sample.csv=20", "summary.json=null", "report.html=null");
+        "customer_sample.csv=5", "summary.json=null", "report.html=null");
     List<String> missing = new ArrayList<>();
     s.get("missing").forEach(m -> missing.add(m.get("file").asText()));
     assertThat(missing).contains("kmeans_k_selection.csv", "ltv_roc_points.csv", "country_rollup.csv", "insights.csv")
@@ -199,7 +202,7 @@ class ReportStageTest {
 
   @Test
   void htmlIsSelfContainedWithEscapedText() throws IOException {
-    String html = read(runStage().resolve("report.html"));
+    String html = read(bundle.resolve("report.html"));
     assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").doesNotContain("<script")
         .doesNotContain(" src=", " href=\"http", "<link", "@import", "url(")
         .contains("Champions &amp; &lt;Co&gt; are 100% of customers and 100% of revenue")
@@ -212,9 +215,9 @@ class ReportStageTest {
 
   @Test
   void rerunReplacesTheBundle() throws IOException {
-    Path dir = runStage();
+    Path dir = bundle;
     Files.writeString(dir.resolve("stale.csv"), "old");
-    runStage();
+    runStage("report.sample-rows=5");
     assertThat(dir.resolve("stale.csv")).doesNotExist();
     assertThat(dir.resolve("report.html")).exists();
   }
