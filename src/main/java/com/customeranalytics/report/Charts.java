@@ -259,7 +259,7 @@ final class Charts {
           Extract pts = roc.where(CLASS, cls).where(MODEL, m.str(mr, MODEL)).where(VARIANT, m.str(mr, VARIANT));
           curves.add(new Svg.Series(String.format(Locale.ROOT, "%s AUC %.3f", name, auc(pts)), pts.nums(FPR), pts.nums(TPR)));
         }
-        curves.add(new Svg.Series("chance", new double[] {0, 1}, new double[] {0, 1}));
+        curves.add(new Svg.Series("chance", new double[] {0, 1}, new double[] {0, 1}).colour("#999999"));
         charts.add(Svg.line(task + " ROC, class " + cls + " vs rest", "false positive rate", "true positive rate", curves, null));
       }
     });

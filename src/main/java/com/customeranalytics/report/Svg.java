@@ -28,6 +28,8 @@ public final class Svg {
     final String name;
     final double[] x;
     final double[] y;
+    /** Null: the palette's colour for the series' position. */
+    String colour;
 
     public Series(String name, double[] x, double[] y) {
       if (x.length != y.length) {
@@ -36,6 +38,12 @@ public final class Svg {
       this.name = name;
       this.x = x;
       this.y = y;
+    }
+
+    /** Draws the series in {@code colour} (e.g. grey for a reference line). */
+    public Series colour(String colour) {
+      this.colour = colour;
+      return this;
     }
 
     /** y at x = 0, 1, 2, ... */
@@ -58,7 +66,7 @@ public final class Svg {
     f.axes(sb, xLabel, yLabel, xTicks);
     for (int s = 0; s < series.size(); s++) {
       Series ser = series.get(s);
-      String colour = colour(s);
+      String colour = ser.colour != null ? ser.colour : colour(s);
       StringBuilder path = new StringBuilder();
       boolean pen = false;
       for (int i = 0; i < ser.x.length; i++) {
@@ -323,7 +331,7 @@ public final class Svg {
         break; // the legend keeps to one line; tooltips still name every series
       }
       sb.append("<rect x=\"").append(n(x)).append("\" y=\"").append(n(y - 8)).append("\" width=\"10\" height=\"10\" fill=\"")
-          .append(colour(s)).append("\"/>");
+          .append(series.get(s).colour != null ? series.get(s).colour : colour(s)).append("\"/>");
       text(sb, x + 13, y + 1, "start", 10, name);
       x += w;
     }
@@ -457,7 +465,8 @@ public final class Svg {
         text(sb, LEFT - 6, py(t) + 4, "end", 10, label);
       }
       if (xNames != null) {
-        int step = Math.max(1, (int) Math.ceil(xNames.size() / 13.0));
+        // Level labels of about 7 characters (yyyy-MM) fit about ten to the axis; slanted, all fit.
+        int step = slant ? 1 : Math.max(1, (int) Math.ceil(xNames.size() / 10.0));
         for (int i = 0; i < xNames.size(); i += step) {
           double centre = categories != null && x0 == 0 ? px(i + 0.5) : px(i);
           if (slant) {
