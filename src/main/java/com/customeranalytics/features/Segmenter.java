@@ -197,7 +197,7 @@ public final class Segmenter {
       List<Future<Fit>> futures = new ArrayList<>();
       for (int[] t : tasks) {
         Dimension d = Dimension.values()[t[0]];
-        futures.add(pool.submit(() -> fit(base, d, t[1], s)));
+        futures.add(pool.submit(() -> fit(base, d, t[1], s, fullSweep)));
       }
       for (Future<Fit> f : futures) {
         fits.add(f.get());
@@ -222,8 +222,9 @@ public final class Segmenter {
         }
       }
       chosen.put(d, pick);
-      LOG.info(String.format("segment: %s k=%d%s (silhouette %.3f)", d.label, pick.k,
-          s.k.isPresent() ? "" : " chosen by silhouette", pick.silhouette));
+      LOG.info(String.format("segment: %s k=%d%s%s", d.label, pick.k,
+          s.k.isPresent() ? "" : " chosen by silhouette",
+          Double.isNaN(pick.silhouette) ? "" : String.format(" (silhouette %.3f)", pick.silhouette)));
     }
     List<Row> rows = new ArrayList<>();
     if (!fullSweep) {
@@ -238,7 +239,8 @@ public final class Segmenter {
     return rows;
   }
 
-  private static Fit fit(Dataset<Row> base, Dimension d, int k, SegmentSettings s) {
+  /** One KMeans fit; the silhouette (a few more jobs) only where k is being chosen. */
+  private static Fit fit(Dataset<Row> base, Dimension d, int k, SegmentSettings s, boolean withSilhouette) {
     KMeansModel model = new KMeans()
         .setK(k)
         .setSeed(s.seed)
@@ -248,7 +250,7 @@ public final class Segmenter {
         .setPredictionCol(d.predictionColumn())
         .fit(base);
     double silhouette = Double.NaN;
-    if (model.clusterCenters().length > 1) {
+    if (withSilhouette && model.clusterCenters().length > 1) {
       silhouette = new ClusteringEvaluator()
           .setFeaturesCol(d.vectorColumn())
           .setPredictionCol(d.predictionColumn())

@@ -45,6 +45,9 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.io.compress.SplittableCompressionCodec;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -128,7 +131,7 @@ public final class IngestStage implements Stage {
     }
     for (Map.Entry<String, List<String>> g : csvByHeader.entrySet()) {
       CsvHeader h = headers.get(g.getKey());
-      parts.add(h.isKnown() ? readCsv(spark, g.getValue(), h, s) : readUnknown(spark, g.getValue(), h));
+      parts.add(h.isKnown() ? readCsv(spark, g.getValue(), h, s, conf) : readUnknown(spark, g.getValue(), h));
     }
     if (!parquet.isEmpty()) {
       parts.add(readNamed(spark.read().parquet(parquet.toArray(new String[0])), s, "parquet "
@@ -172,7 +175,8 @@ public final class IngestStage implements Stage {
   }
 
   /** CSV files sharing one header: every column read as text, mapped by header name. */
-  private static Dataset<Row> readCsv(SparkSession spark, List<String> files, CsvHeader h, Settings s) {
+  private static Dataset<Row> readCsv(SparkSession spark, List<String> files, CsvHeader h, Settings s,
+      Configuration conf) {
     StructType schema = new StructType();
     for (String n : h.uniqueNames()) {
       schema = schema.add(n, DataTypes.StringType, true);
@@ -198,7 +202,19 @@ public final class IngestStage implements Stage {
     cols.add(lit(null).cast(DataTypes.StringType).as(SOURCE_PROBLEM));
     cols.add(input_file_name().as(SOURCE_FILE));
     cols.add(monotonically_increasing_id().as(SOURCE_ROW));
-    return df.select(cols.toArray(new Column[0]));
+    Dataset<Row> rows = df.select(cols.toArray(new Column[0]));
+    if (files.stream().anyMatch(f -> !splittable(f, conf))) {
+      // A .gz file is read by one task. Spreading its parsed rows over all cores lets the typing
+      // and the Delta write run in parallel; hashing the row id keeps the spread deterministic.
+      rows = rows.repartition(spark.sparkContext().defaultParallelism(), col(SOURCE_ROW));
+    }
+    return rows;
+  }
+
+  /** False for files compressed with a codec Hadoop cannot split (gzip, deflate, ...). */
+  static boolean splittable(String file, Configuration conf) {
+    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(new Path(file));
+    return codec == null || codec instanceof SplittableCompressionCodec;
   }
 
   /** Files whose header we cannot map: each non-blank line is kept whole, as unknown_header. */

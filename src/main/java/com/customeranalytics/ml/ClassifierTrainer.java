@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -14,8 +15,14 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -47,8 +54,9 @@ import scala.Tuple2;
 /**
  * Trains and compares the classifiers of a model stage: RandomForest and GBT (one-vs-rest, as
  * MLlib's GBT is binary), each "default" (MLlib defaults) and "tuned" (CrossValidator over the
- * configured grid). Every candidate gets a cross-validated F1 on the training split; the best by
- * that figure is kept. Test-split metrics are computed for all, from data never trained on.
+ * configured grid). Every candidate gets a validation F1 from the training split only (k-fold CV
+ * for a grid, one held-out fold for a single parameter set); the best by that figure is kept.
+ * Test-split metrics are computed for all, from data never trained on.
  */
 public final class ClassifierTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(ClassifierTrainer.class);
@@ -178,29 +186,35 @@ public final class ClassifierTrainer {
       }
 
       List<Row> metrics = new ArrayList<>();
-      List<Row> roc = new ArrayList<>();
+      List<Row> roc = Collections.synchronizedList(new ArrayList<>());
+      // Candidates are independent: fitting them side by side keeps both cores busy, as each
+      // fit is mostly a chain of small Spark jobs that leaves a core idle between them.
+      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, s.parallelism));
+      try {
+        List<Future<?>> running = new ArrayList<>();
+        for (Candidate c : candidates) {
+          running.add(pool.submit(() -> fitAndEvaluate(c, train, test, s, classNames, asOf, roc, modelIdPrefix)));
+        }
+        for (Future<?> f : running) {
+          f.get();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(modelIdPrefix + " training interrupted", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(modelIdPrefix + " training failed: " + e.getCause().getMessage(),
+            e.getCause());
+      } finally {
+        pool.shutdown();
+      }
       Candidate best = null;
-      for (Candidate c : candidates) {
-        long t0 = System.nanoTime();
-        CrossValidatorModel cv = new CrossValidator()
-            .setEstimator(c.pipeline)
-            .setEstimatorParamMaps(c.grid)
-            .setEvaluator(new MulticlassClassificationEvaluator().setLabelCol(LABEL).setMetricName("f1"))
-            .setNumFolds(s.folds)
-            .setSeed(s.seed)
-            .setParallelism(s.parallelism)
-            .fit(train);
-        c.model = (PipelineModel) cv.bestModel();
-        c.validationF1 = Arrays.stream(cv.avgMetrics()).max().orElse(Double.NaN);
-        c.params = bestParams(cv, c.grid);
-        c.evaluate(test, classNames, asOf, roc);
-        LOG.info(String.format("%s %s/%s: validation F1 %.4f, test F1 %.4f, accuracy %.4f (%s) in %.1f s",
-            modelIdPrefix, c.model_, c.variant, c.validationF1, c.testF1, c.accuracy, c.params,
-            (System.nanoTime() - t0) / 1e9));
+      for (Candidate c : candidates) { // in a fixed order, so ties pick the same model every run
         if (best == null || c.validationF1 > best.validationF1) {
           best = c;
         }
       }
+      // Concurrent fits append ROC points in any order; the table's order must not depend on it.
+      roc.sort(ROC_ORDER);
       String bestId = modelIdPrefix + "-" + best.model_ + "-" + best.variant + "-" + asOf;
       for (Candidate c : candidates) {
         metrics.add(c.metricsRow(asOf, trainSize, testSize, classNames, c == best, c == best ? bestId : null));
@@ -213,6 +227,47 @@ public final class ClassifierTrainer {
     }
   }
 
+  private static final Comparator<Row> ROC_ORDER = Comparator
+      .comparing((Row r) -> r.getString(1)).thenComparing(r -> r.getString(2))
+      .thenComparing(r -> r.getString(3)).thenComparingDouble(r -> r.getDouble(4))
+      .thenComparingDouble(r -> r.getDouble(5));
+
+  /**
+   * Fits one candidate and evaluates it on the test split. A grid of several parameter sets is
+   * chosen by k-fold CrossValidator. A single parameter set (the default variants) has nothing
+   * to choose, so its validation F1 comes from one seeded held-out fold (1/folds of the training
+   * split) and it is refitted on the whole split: 2 fits instead of the folds + 1 of k-fold CV.
+   */
+  private static void fitAndEvaluate(Candidate c, Dataset<Row> train, Dataset<Row> test, ModelSettings s,
+      List<String> classNames, LocalDate asOf, List<Row> roc, String modelIdPrefix) {
+    long t0 = System.nanoTime();
+    MulticlassClassificationEvaluator f1 = new MulticlassClassificationEvaluator().setLabelCol(LABEL)
+        .setMetricName("f1");
+    if (c.grid.length == 1) {
+      Column fold = pmod(xxhash64(col(Columns.CUSTOMER_ID), lit(s.seed + 1)), lit(Math.max(2, s.folds)));
+      PipelineModel holdout = (PipelineModel) c.pipeline.fit(train.filter(fold.notEqual(0)), c.grid[0]);
+      c.validationF1 = f1.evaluate(holdout.transform(train.filter(fold.equalTo(0))));
+      c.model = (PipelineModel) c.pipeline.fit(train, c.grid[0]);
+      c.params = c.grid[0].size() == 0 ? "MLlib defaults" : describe(c.grid[0]);
+    } else {
+      CrossValidatorModel cv = new CrossValidator()
+          .setEstimator(c.pipeline)
+          .setEstimatorParamMaps(c.grid)
+          .setEvaluator(f1)
+          .setNumFolds(s.folds)
+          .setSeed(s.seed)
+          .setParallelism(s.parallelism)
+          .fit(train);
+      c.model = (PipelineModel) cv.bestModel();
+      c.validationF1 = Arrays.stream(cv.avgMetrics()).max().orElse(Double.NaN);
+      c.params = bestParams(cv, c.grid);
+    }
+    c.evaluate(test, classNames, asOf, roc);
+    LOG.info(String.format("%s %s/%s: validation F1 %.4f, test F1 %.4f, accuracy %.4f (%s) in %.1f s",
+        modelIdPrefix, c.model_, c.variant, c.validationF1, c.testF1, c.accuracy, c.params,
+        (System.nanoTime() - t0) / 1e9));
+  }
+
   private static Pipeline pipeline(VectorAssembler assembler, PipelineStage classifier) {
     return new Pipeline().setStages(new PipelineStage[] {assembler, classifier});
   }
@@ -222,9 +277,6 @@ public final class ClassifierTrainer {
   }
 
   private static String bestParams(CrossValidatorModel cv, ParamMap[] grid) {
-    if (grid.length == 1 && grid[0].size() == 0) {
-      return "MLlib defaults";
-    }
     int bestIndex = 0;
     double[] m = cv.avgMetrics();
     for (int i = 1; i < m.length; i++) {
@@ -232,8 +284,12 @@ public final class ClassifierTrainer {
         bestIndex = i;
       }
     }
+    return describe(grid[bestIndex]);
+  }
+
+  private static String describe(ParamMap params) {
     List<String> parts = new ArrayList<>();
-    for (org.apache.spark.ml.param.ParamPair<?> p : grid[bestIndex].toList()) {
+    for (org.apache.spark.ml.param.ParamPair<?> p : params.toList()) {
       parts.add(p.param().name() + "=" + p.value());
     }
     parts.sort(String::compareTo);
