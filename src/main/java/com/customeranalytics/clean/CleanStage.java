@@ -36,6 +36,7 @@ import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,8 +147,14 @@ public final class CleanStage implements Stage {
   public StageResult run(StageContext ctx) {
     TableStore tables = ctx.tables();
     Dataset<Row> bronze = tables.read(Tables.BRONZE_TRANSACTIONS);
+    // The duplicate rule needs equal lines together: hash them into partitions sized to the
+    // input, which the window reuses. The cached rows keep this count, and each partition writes
+    // a file per month to every silver table: few for a small input, enough for a big one.
+    int partitions = partitionsFor(bronze);
+    Column[] fields = Arrays.stream(FIELDS).map(f -> col(f)).toArray(Column[]::new);
     // Read once, written four times: keep the classified rows instead of re-reading bronze.
-    Dataset<Row> classified = classify(bronze, ctx.settings()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> classified = classify(bronze.repartition(partitions, fields), ctx.settings())
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Long> written = new LinkedHashMap<>();
       written.put(Tables.SILVER_SALES, tables.overwrite(Tables.SILVER_SALES,
@@ -175,6 +182,16 @@ public final class CleanStage implements Stage {
     } finally {
       classified.unpersist();
     }
+  }
+
+  /** Bytes of input per partition of the classified rows. */
+  static final long BYTES_PER_PARTITION = 64L << 20;
+
+  /** One partition per 64 MB of (compressed) input, at least one per core. */
+  static int partitionsFor(Dataset<Row> input) {
+    long bytes = input.queryExecution().optimizedPlan().stats().sizeInBytes().longValue();
+    int cores = input.sparkSession().sparkContext().defaultParallelism();
+    return (int) Math.max(cores, Math.min(10_000, (bytes + BYTES_PER_PARTITION - 1) / BYTES_PER_PARTITION));
   }
 
   /**
