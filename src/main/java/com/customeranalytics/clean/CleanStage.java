@@ -147,14 +147,14 @@ public final class CleanStage implements Stage {
   public StageResult run(StageContext ctx) {
     TableStore tables = ctx.tables();
     Dataset<Row> bronze = tables.read(Tables.BRONZE_TRANSACTIONS);
-    // The duplicate rule needs equal lines together: hash them into partitions sized to the
-    // input, which the window reuses. The cached rows keep this count, and each partition writes
-    // a file per month to every silver table: few for a small input, enough for a big one.
-    int partitions = partitionsFor(bronze);
-    Column[] fields = Arrays.stream(FIELDS).map(f -> col(f)).toArray(Column[]::new);
+    // The duplicate rule shuffles whole lines; the cached result keeps that shuffle's partition
+    // count and each partition writes a file per month to every silver table. So the shuffle is
+    // sized to the input for this stage: few partitions for a small file, enough for a big one.
+    String shuffleKey = "spark.sql.shuffle.partitions";
+    String sessionPartitions = ctx.spark().conf().get(shuffleKey);
+    ctx.spark().conf().set(shuffleKey, String.valueOf(partitionsFor(bronze)));
     // Read once, written four times: keep the classified rows instead of re-reading bronze.
-    Dataset<Row> classified = classify(bronze.repartition(partitions, fields), ctx.settings())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> classified = classify(bronze, ctx.settings()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Long> written = new LinkedHashMap<>();
       written.put(Tables.SILVER_SALES, tables.overwrite(Tables.SILVER_SALES,
@@ -181,6 +181,7 @@ public final class CleanStage implements Stage {
       return new StageResult(input, output, figures);
     } finally {
       classified.unpersist();
+      ctx.spark().conf().set(shuffleKey, sessionPartitions);
     }
   }
 
