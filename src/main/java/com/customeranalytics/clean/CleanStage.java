@@ -36,7 +36,6 @@ import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
