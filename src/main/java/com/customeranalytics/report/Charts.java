@@ -223,7 +223,7 @@ final class Charts {
       means.add(String.format(Locale.ROOT, "%s %s", seg, money(mean(y))));
     }
     String chart = Svg.scatter("Overall RFM score vs revenue in the 6-month LTV window", "overall_score (jittered)",
-        "label revenue", series, true);
+        "label revenue", series, true, true);
     String reading = String.format(Locale.ROOT, "Of %,d sampled customers in the LTV training set, mean 6-month revenue by segment: %s.",
         s.size(), String.join(", ", means));
     return new Section("score-vs-ltv", title, reading, List.of(chart));

@@ -35,6 +35,7 @@ import static com.customeranalytics.table.Columns.TPR;
 import static com.customeranalytics.table.Columns.VARIANT;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import com.customeranalytics.config.Settings.ReportSettings;
@@ -52,6 +53,7 @@ import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 
 /**
  * What a report is made of, read once from the warehouse for one as-of date: the gold summary
@@ -122,7 +124,10 @@ public final class ReportData {
   /** Present extracts by file stem (table name, or customer_sample), in bundle order. */
   public Map<String, Extract> extracts() { return extracts; }
   public List<Missing> missing() { return missing; }
-  /** This run's job_runs rows (stage, status, seconds, rows), when job_runs exists. */
+  /**
+   * The latest job_runs row of each stage for this date (or dateless: ingest, clean), in run
+   * order, when job_runs exists.
+   */
   public Optional<Extract> jobRuns() { return jobRuns; }
 
   public Optional<Extract> get(String name) {
@@ -130,7 +135,7 @@ public final class ReportData {
   }
 
   /** Reads everything the report needs for {@code asOf}. */
-  public static ReportData load(TableStore tables, LocalDate asOf, ReportSettings settings, String runId) {
+  public static ReportData load(TableStore tables, LocalDate asOf, ReportSettings settings) {
     Map<String, Extract> extracts = new LinkedHashMap<>();
     List<Missing> missing = new ArrayList<>();
     Column onDate = col(AS_OF_DATE).equalTo(lit(Date.valueOf(asOf)));
@@ -161,9 +166,15 @@ public final class ReportData {
     }
     Optional<Extract> runs = Optional.empty();
     if (tables.exists(Tables.JOB_RUNS)) {
+      // The latest run of each stage behind this date's tables, whichever pipeline run it was in:
+      // the report is often run on its own after the other stages.
+      Column forDate = col(AS_OF_DATE).isNull().or(onDate);
+      Column latest = row_number().over(Window.partitionBy(col(Columns.STAGE)).orderBy(col(STARTED_AT).desc()));
       runs = Optional.of(Extract.collect(Tables.JOB_RUNS, tables.read(Tables.JOB_RUNS)
-          .filter(col(RUN_ID).equalTo(lit(runId))).orderBy(col(STARTED_AT))
-          .select(cols(Columns.STAGE, Columns.STATUS, Columns.SECONDS, Columns.ROWS_IN, Columns.ROWS_OUT))));
+          .filter(forDate.and(col(Columns.STAGE).notEqual(ReportStage.NAME)))
+          .withColumn("_latest", latest).filter(col("_latest").equalTo(1)).orderBy(col(STARTED_AT))
+          .select(cols(Columns.STAGE, Columns.STATUS, Columns.SECONDS, Columns.ROWS_IN, Columns.ROWS_OUT,
+              RUN_ID))));
     }
     return new ReportData(asOf, extracts, missing, runs);
   }

@@ -33,7 +33,7 @@ public final class ReportStage implements Stage {
   public StageResult run(StageContext ctx) {
     LocalDate asOf = ctx.asOf();
     ReportSettings settings = ctx.settings().report();
-    ReportData data = ReportData.load(ctx.tables(), asOf, settings, ctx.runId());
+    ReportData data = ReportData.load(ctx.tables(), asOf, settings);
     if (data.extracts().isEmpty()) {
       throw new InputException("Nothing to report as of " + asOf + " under " + ctx.tables().root()
           + ": none of " + String.join(", ", ReportData.SUMMARY_TABLES.keySet()) + ", "

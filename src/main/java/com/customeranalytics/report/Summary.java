@@ -76,7 +76,7 @@ public final class Summary {
       for (Object[] r : runs.rows()) {
         stages.add(map("stage", runs.str(r, Columns.STAGE), "status", runs.str(r, Columns.STATUS),
             "rows_in", r[runs.index(Columns.ROWS_IN)], "rows_out", r[runs.index(Columns.ROWS_OUT)],
-            "seconds", r[runs.index(Columns.SECONDS)]));
+            "seconds", r[runs.index(Columns.SECONDS)], "run_id", runs.str(r, Columns.RUN_ID)));
       }
     });
     s.put("stages", stages);

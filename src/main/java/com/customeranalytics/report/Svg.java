@@ -95,7 +95,16 @@ public final class Svg {
 
   /** Points; {@code logY} plots log10(1 + y), for heavy-tailed money. */
   public static String scatter(String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
-    Frame f = Frame.of(series, logY, null, false);
+    return scatter(title, xLabel, yLabel, series, logY, false);
+  }
+
+  /**
+   * As above; {@code wholeX}: x is a whole number spread by jitter (a score), so the ticks are the
+   * whole numbers of the data and the axis ends half a unit beyond them, not at a rounder number.
+   */
+  public static String scatter(String title, String xLabel, String yLabel, List<Series> series, boolean logY,
+      boolean wholeX) {
+    Frame f = Frame.of(series, logY, null, false, wholeX);
     StringBuilder sb = open(title);
     f.axes(sb, xLabel, yLabel + (logY ? " (log scale)" : ""), null);
     for (int s = 0; s < series.size(); s++) {
@@ -380,6 +389,11 @@ public final class Svg {
      * category is a band (bars), else a point (lines).
      */
     static Frame of(List<Series> series, boolean logY, Integer categories, boolean barBands) {
+      return of(series, logY, categories, barBands, false);
+    }
+
+    /** {@code wholeX}: numeric x that is a jittered whole number (see scatter). */
+    static Frame of(List<Series> series, boolean logY, Integer categories, boolean barBands, boolean wholeX) {
       double xmin = Double.POSITIVE_INFINITY;
       double xmax = Double.NEGATIVE_INFINITY;
       double ymin = barBands ? 0 : Double.POSITIVE_INFINITY;
@@ -409,6 +423,15 @@ public final class Svg {
       if (xmin > xmax) {
         xmin = 0;
         xmax = 1;
+      }
+      if (wholeX) {
+        long lo = Math.round(xmin);
+        long hi = Math.round(xmax);
+        double[] whole = hi - lo <= 12 ? new double[(int) (hi - lo + 1)] : ticks(lo, hi, 8);
+        for (int i = 0; hi - lo <= 12 && i < whole.length; i++) {
+          whole[i] = lo + i;
+        }
+        return new Frame(Math.min(lo - 0.5, xmin), Math.max(hi + 0.5, xmax), whole, yTicks, logY, null);
       }
       double[] xTicks = ticks(xmin, xmax, 8);
       double pad = xmin == xmax ? 0.5 : 0;

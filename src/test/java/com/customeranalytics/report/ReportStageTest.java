@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.job.InputException;
+import com.customeranalytics.job.JobRunner;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
 import com.customeranalytics.table.TableStore;
@@ -18,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -115,7 +118,19 @@ class ReportStageTest {
         RowFactory.create(AS_OF, "gbt", "default", 0.80, 0.75, 0.74, 0.7, 0.8, "[[6,2],[3,9]]", false),
         RowFactory.create(AS_OF, "random_forest", "default", 0.85, 0.80, 0.79, 0.8, 0.9, "[[7,1],[3,9]]", true)),
         "as_of_date");
+    // job_runs: the report lists the latest run of each stage for its date, whichever run it was.
+    t.appendLog(Tables.JOB_RUNS, df(JobRunner.JOB_RUNS_SCHEMA,
+        jobRun("run-1", null, "ingest", "2026-01-01T01:00:00Z", 100L),
+        jobRun("run-1", AS_OF, "segment", "2026-01-01T01:05:00Z", 20L),
+        jobRun("run-2", AS_OF, "segment", "2026-01-02T01:05:00Z", 21L),
+        jobRun("run-3", OTHER_DAY, "segment", "2026-01-03T01:05:00Z", 99L),
+        jobRun("run-2", AS_OF, "report", "2026-01-02T01:06:00Z", 6L)));
     bundle = runStage("report.sample-rows=5");
+  }
+
+  private static Row jobRun(String run, Date asOf, String stage, String started, long rows) {
+    Timestamp at = Timestamp.from(Instant.parse(started));
+    return RowFactory.create(run, asOf, stage, "succeeded", at, at, 1.5, rows, rows, 3, "digest", "test", null);
   }
 
   private static org.apache.spark.sql.Dataset<Row> df(StructType schema, Row... rows) {
@@ -194,6 +209,10 @@ class ReportStageTest {
     s.get("files").forEach(f -> files.add(f.get("file").asText() + "=" + f.get("rows").asText()));
     assertThat(files).containsExactly("segment_summary.csv=3", "ltv_model_metrics.csv=2", "monthly_metrics.csv=2",
         "customer_sample.csv=5", "summary.json=null", "report.html=null");
+    List<String> stages = new ArrayList<>();
+    s.get("stages").forEach(st -> stages.add(st.get("stage").asText() + "@" + st.get("run_id").asText() + "="
+        + st.get("rows_out").asLong()));
+    assertThat(stages).containsExactly("ingest@run-1=100", "segment@run-2=21");
     List<String> missing = new ArrayList<>();
     s.get("missing").forEach(m -> missing.add(m.get("file").asText()));
     assertThat(missing).contains("kmeans_k_selection.csv", "ltv_roc_points.csv", "country_rollup.csv", "insights.csv")

@@ -69,6 +69,18 @@ class SvgTest {
   }
 
   @Test
+  void jitteredScoresGetWholeNumberTicksAndNoRoundedOutAxis() {
+    String svg = Svg.scatter("LTV", "score", "revenue", List.of(new Svg.Series("Low",
+        new double[] {-0.3, 2.1, 5.8, 6.2}, new double[] {1, 2, 3, 4})), true, true);
+    for (int t = 0; t <= 6; t++) {
+      assertThat(svg).contains(">" + t + "</text>");
+    }
+    assertThat(svg).doesNotContain(">-1</text>").doesNotContain(">-2</text>").doesNotContain(">7</text>")
+        .doesNotContain(">8</text>");
+    assertThat(count(svg, "<circle class=\"point\"")).isEqualTo(4);
+  }
+
+  @Test
   void aucAndConfusionParsing() {
     Extract roc = new Extract("roc", List.of("fpr", "tpr"), List.of(new Object[] {0.0, 0.0},
         new Object[] {0.0, 0.5}, new Object[] {0.5, 1.0}, new Object[] {1.0, 1.0}));
