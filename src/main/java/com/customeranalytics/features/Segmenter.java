@@ -19,6 +19,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
 import com.customeranalytics.config.Settings.SegmentSettings;
+import com.customeranalytics.job.Parallel;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -27,10 +28,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
@@ -191,25 +189,12 @@ public final class Segmenter {
         tasks.add(new int[] {d.ordinal(), s.k.get()}); // outside the sweep: fit it too
       }
     }
-    ExecutorService pool = Executors.newFixedThreadPool(s.sweepParallelism);
-    List<Fit> fits = new ArrayList<>();
-    try {
-      List<Future<Fit>> futures = new ArrayList<>();
-      for (int[] t : tasks) {
-        Dimension d = Dimension.values()[t[0]];
-        futures.add(pool.submit(() -> fit(base, d, t[1], s, fullSweep)));
-      }
-      for (Future<Fit> f : futures) {
-        fits.add(f.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("KMeans sweep interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("KMeans sweep failed: " + e.getCause().getMessage(), e.getCause());
-    } finally {
-      pool.shutdown();
+    List<Callable<Fit>> fitTasks = new ArrayList<>();
+    for (int[] t : tasks) {
+      Dimension d = Dimension.values()[t[0]];
+      fitTasks.add(() -> fit(base, d, t[1], s, fullSweep));
     }
+    List<Fit> fits = Parallel.all(s.sweepParallelism, fitTasks, "KMeans sweep");
     for (Dimension d : Dimension.values()) {
       Fit pick = null;
       for (Fit f : fits) {

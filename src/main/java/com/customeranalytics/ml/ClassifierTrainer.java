@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import com.customeranalytics.config.Settings.ModelSettings;
+import com.customeranalytics.job.Parallel;
 import com.customeranalytics.table.Columns;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -19,10 +20,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -187,26 +185,15 @@ public final class ClassifierTrainer {
 
       List<Row> metrics = new ArrayList<>();
       List<Row> roc = Collections.synchronizedList(new ArrayList<>());
-      // Candidates are independent: fitting them side by side keeps both cores busy, as each
-      // fit is mostly a chain of small Spark jobs that leaves a core idle between them.
-      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, s.parallelism));
-      try {
-        List<Future<?>> running = new ArrayList<>();
-        for (Candidate c : candidates) {
-          running.add(pool.submit(() -> fitAndEvaluate(c, train, test, s, classNames, asOf, roc, modelIdPrefix)));
-        }
-        for (Future<?> f : running) {
-          f.get();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(modelIdPrefix + " training interrupted", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(modelIdPrefix + " training failed: " + e.getCause().getMessage(),
-            e.getCause());
-      } finally {
-        pool.shutdown();
+      // Candidates are independent: fitted side by side (see Parallel).
+      List<Callable<Void>> fits = new ArrayList<>();
+      for (Candidate c : candidates) {
+        fits.add(() -> {
+          fitAndEvaluate(c, train, test, s, classNames, asOf, roc, modelIdPrefix);
+          return null;
+        });
       }
+      Parallel.all(s.parallelism, fits, modelIdPrefix + " training");
       Candidate best = null;
       for (Candidate c : candidates) { // in a fixed order, so ties pick the same model every run
         if (best == null || c.validationF1 > best.validationF1) {

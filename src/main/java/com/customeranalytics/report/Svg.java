@@ -427,9 +427,14 @@ public final class Svg {
       if (wholeX) {
         long lo = Math.round(xmin);
         long hi = Math.round(xmax);
-        double[] whole = hi - lo <= 12 ? new double[(int) (hi - lo + 1)] : ticks(lo, hi, 8);
-        for (int i = 0; hi - lo <= 12 && i < whole.length; i++) {
-          whole[i] = lo + i;
+        double[] whole;
+        if (hi - lo <= 12) {
+          whole = new double[(int) (hi - lo + 1)];
+          for (int i = 0; i < whole.length; i++) {
+            whole[i] = lo + i;
+          }
+        } else {
+          whole = ticks(lo, hi, 8); // a wide range: every whole number would crowd the axis
         }
         return new Frame(Math.min(lo - 0.5, xmin), Math.max(hi + 0.5, xmax), whole, yTicks, logY, null);
       }
