@@ -15,11 +15,13 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import com.customeranalytics.config.Settings.SegmentSettings;
+import com.customeranalytics.job.Parallel;
 import com.customeranalytics.table.Columns;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -76,6 +78,19 @@ public final class CustomerFeatures implements AutoCloseable {
       cols.add(c.cast(DataTypes.DoubleType).as(f));
     }
     return new CustomerFeatures(seg, seg.segments.select(cols.toArray(new Column[0])));
+  }
+
+  /**
+   * The training window's features ({@code featureStart..featureEnd}) and the scoring window's
+   * ({@code scoreStart..scoreEnd}) of {@code w}, in that order, computed side by side: each is
+   * mostly a chain of small KMeans jobs that leaves the cores idle between them.
+   */
+  public static List<CustomerFeatures> trainingAndScoring(Dataset<Row> sales, Dataset<Row> returns,
+      ModelWindows w, SegmentSettings s) {
+    List<Callable<CustomerFeatures>> both = List.of(
+        () -> of(sales, returns, w.featureStart, w.featureEnd, s),
+        () -> of(sales, returns, w.scoreStart, w.scoreEnd, s));
+    return Parallel.all(2, both, "feature windows");
   }
 
   /**

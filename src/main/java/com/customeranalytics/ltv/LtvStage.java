@@ -146,8 +146,8 @@ public final class LtvStage implements Stage {
     Dataset<Row> sales = tables.read(Tables.SILVER_SALES);
     Dataset<Row> returns = tables.read(Tables.SILVER_RETURNS);
 
-    try (CustomerFeatures features = CustomerFeatures.of(sales, returns, w.featureStart, w.featureEnd, s.segment());
-         CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
+    List<CustomerFeatures> windows = CustomerFeatures.trainingAndScoring(sales, returns, w, s.segment());
+    try (CustomerFeatures features = windows.get(0); CustomerFeatures current = windows.get(1)) {
       TrainingSet ts = trainingSet(features.data, sales, w, s);
       Dataset<Row> rows = ts.rows.persist(StorageLevel.MEMORY_AND_DISK());
       try {

@@ -53,8 +53,9 @@ import scala.Tuple2;
  * Trains and compares the classifiers of a model stage: RandomForest and GBT (one-vs-rest, as
  * MLlib's GBT is binary), each "default" (MLlib defaults) and "tuned" (CrossValidator over the
  * configured grid). Every candidate gets a validation F1 from the training split only (k-fold CV
- * for a grid, one held-out fold for a single parameter set); the best by that figure is kept.
- * Test-split metrics are computed for all, from data never trained on.
+ * for a grid, one held-out fold for a single parameter set); the best by that figure is kept,
+ * trained on the whole training split. Test-split metrics are computed for all, from data never
+ * trained on; a default variant that is not kept is reported from its validation fit.
  */
 public final class ClassifierTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(ClassifierTrainer.class);
@@ -165,46 +166,92 @@ public final class ClassifierTrainer {
     try {
       long trainSize = train.count();
       long testSize = test.count();
+      Column fold = pmod(xxhash64(col(Columns.CUSTOMER_ID), lit(s.seed + 1)), lit(Math.max(2, s.folds)));
+      Split split = new Split(train, train.filter(fold.notEqual(0)), train.filter(fold.equalTo(0)), trainSize);
       VectorAssembler assembler = new VectorAssembler()
           .setInputCols(featureCols.toArray(new String[0])).setOutputCol(FEATURES);
       RandomForestClassifier rf = new RandomForestClassifier().setSeed(s.seed)
           .setLabelCol(LABEL).setFeaturesCol(FEATURES);
       GBTClassifier gbt = new GBTClassifier().setSeed(s.seed).setLabelCol(LABEL).setFeaturesCol(FEATURES);
+      // One-vs-rest fits its binary GBTs side by side: each is a chain of small jobs.
       OneVsRest ovr = new OneVsRest().setClassifier(gbt).setLabelCol(LABEL).setFeaturesCol(FEATURES)
-          .setParallelism(s.parallelism);
+          .setParallelism(classNames.size());
 
-      List<Candidate> candidates = new ArrayList<>();
-      candidates.add(new Candidate(RANDOM_FOREST, DEFAULT, pipeline(assembler, rf), new ParamMap[] {new ParamMap()}));
-      candidates.add(new Candidate(GBT, DEFAULT, pipeline(assembler, ovr), new ParamMap[] {new ParamMap()}));
+      Candidate rfDefault = new Candidate(RANDOM_FOREST, DEFAULT, pipeline(assembler, rf), new ParamMap[] {new ParamMap()});
+      Candidate gbtDefault = new Candidate(GBT, DEFAULT, pipeline(assembler, ovr), new ParamMap[] {new ParamMap()});
+      List<Candidate> candidates = new ArrayList<>(List.of(rfDefault, gbtDefault));
+      List<Callable<Void>> validations = new ArrayList<>();
+      validations.add(() -> validate(rfDefault, split, s));
       if (s.tuning) {
-        candidates.add(new Candidate(RANDOM_FOREST, TUNED, pipeline(assembler, rf), new ParamGridBuilder()
-            .addGrid(rf.numTrees(), ints(s.rfNumTrees)).addGrid(rf.maxDepth(), ints(s.rfMaxDepth)).build()));
-        candidates.add(new Candidate(GBT, TUNED, pipeline(assembler, ovr), new ParamGridBuilder()
-            .addGrid(gbt.maxIter(), ints(s.gbtMaxIter)).addGrid(gbt.maxDepth(), ints(s.gbtMaxDepth)).build()));
-      }
-
-      List<Row> metrics = new ArrayList<>();
-      List<Row> roc = Collections.synchronizedList(new ArrayList<>());
-      // Candidates are independent: fitted side by side (see Parallel).
-      List<Callable<Void>> fits = new ArrayList<>();
-      for (Candidate c : candidates) {
-        fits.add(() -> {
-          fitAndEvaluate(c, train, test, s, classNames, asOf, roc, modelIdPrefix);
+        Candidate rfTuned = new Candidate(RANDOM_FOREST, TUNED, pipeline(assembler, rf), new ParamGridBuilder()
+            .addGrid(rf.numTrees(), ints(s.rfNumTrees)).addGrid(rf.maxDepth(), ints(s.rfMaxDepth)).build());
+        Candidate gbtTuned = new Candidate(GBT, TUNED, pipeline(assembler, ovr), new ParamGridBuilder()
+            .addGrid(gbt.maxIter(), ints(s.gbtMaxIter)).addGrid(gbt.maxDepth(), ints(s.gbtMaxDepth)).build());
+        candidates.add(rfTuned);
+        candidates.add(gbtTuned);
+        validations.add(() -> validate(rfTuned, split, s));
+        // Where MLlib's defaults are a point of the tuned grid, its cross-validation already holds
+        // the default variant's validation F1 (the mean over the folds) and, when that point won
+        // the grid, its model refitted on the whole training split.
+        validations.add(() -> {
+          validate(gbtTuned, split, s);
+          int at = defaultsIndex(gbtTuned.grid, gbt);
+          if (at < 0) {
+            return validate(gbtDefault, split, s);
+          }
+          if (gbtTuned.cv == null) { // a one-point grid of the defaults: the same fit
+            gbtDefault.validationF1 = gbtTuned.validationF1;
+            gbtDefault.holdout = gbtTuned.holdout;
+            return null;
+          }
+          gbtDefault.validationF1 = gbtTuned.cv.avgMetrics()[at];
+          gbtDefault.params = "MLlib defaults";
+          if (bestIndex(gbtTuned.cv) == at) {
+            gbtDefault.model = gbtTuned.model;
+            gbtDefault.trainedOn = trainSize;
+          } else { // it lost to a tuned point, so it cannot be the best: its figures from a fold fit
+            gbtDefault.holdout = (PipelineModel) gbtDefault.pipeline.fit(split.fit, gbtDefault.grid[0]);
+          }
           return null;
         });
+      } else {
+        validations.add(() -> validate(gbtDefault, split, s));
       }
-      Parallel.all(s.parallelism, fits, modelIdPrefix + " training");
+      // Candidates are independent: validated side by side (see Parallel).
+      Parallel.all(s.parallelism, validations, modelIdPrefix + " training");
       Candidate best = null;
       for (Candidate c : candidates) { // in a fixed order, so ties pick the same model every run
         if (best == null || c.validationF1 > best.validationF1) {
           best = c;
         }
       }
-      // Concurrent fits append ROC points in any order; the table's order must not depend on it.
+      // Only the model that is kept needs the whole training split: the others are reported from
+      // the fit that gave their validation F1 (train_size says how many rows it saw).
+      if (best.model == null) {
+        best.model = (PipelineModel) best.pipeline.fit(train, best.grid[0]);
+        best.trainedOn = trainSize;
+      }
+      List<Row> roc = Collections.synchronizedList(new ArrayList<>());
+      List<Callable<Void>> evaluations = new ArrayList<>();
+      for (Candidate c : candidates) {
+        if (c.model == null) {
+          c.model = c.holdout;
+          c.trainedOn = split.fitRows();
+        }
+        evaluations.add(() -> {
+          c.evaluate(test, classNames, asOf, roc);
+          LOG.info(String.format("%s %s/%s: validation F1 %.4f, test F1 %.4f, accuracy %.4f (%s), trained on %,d rows",
+              modelIdPrefix, c.model_, c.variant, c.validationF1, c.testF1, c.accuracy, c.params, c.trainedOn));
+          return null;
+        });
+      }
+      Parallel.all(s.parallelism, evaluations, modelIdPrefix + " evaluation");
+      // Concurrent evaluations append ROC points in any order; the table's order must not depend on it.
       roc.sort(ROC_ORDER);
       String bestId = modelIdPrefix + "-" + best.model_ + "-" + best.variant + "-" + asOf;
+      List<Row> metrics = new ArrayList<>();
       for (Candidate c : candidates) {
-        metrics.add(c.metricsRow(asOf, trainSize, testSize, classNames, c == best, c == best ? bestId : null));
+        metrics.add(c.metricsRow(asOf, c.trainedOn, testSize, classNames, c == best, c == best ? bestId : null));
       }
       return new Outcome(metrics, roc, best.model, best.model_, best.variant, best.validationF1, best.testF1,
           bestId);
@@ -214,45 +261,81 @@ public final class ClassifierTrainer {
     }
   }
 
+  /** The training split and the seeded fold a single parameter set is validated on. */
+  private static final class Split {
+    final Dataset<Row> all;
+    final Dataset<Row> fit;
+    final Dataset<Row> validation;
+    private final long allRows;
+    private long fitRows = -1;
+
+    Split(Dataset<Row> all, Dataset<Row> fit, Dataset<Row> validation, long allRows) {
+      this.all = all;
+      this.fit = fit;
+      this.validation = validation;
+      this.allRows = allRows;
+    }
+
+    synchronized long fitRows() {
+      if (fitRows < 0) {
+        fitRows = allRows - validation.count();
+      }
+      return fitRows;
+    }
+  }
+
   private static final Comparator<Row> ROC_ORDER = Comparator
       .comparing((Row r) -> r.getString(1)).thenComparing(r -> r.getString(2))
       .thenComparing(r -> r.getString(3)).thenComparingDouble(r -> r.getDouble(4))
       .thenComparingDouble(r -> r.getDouble(5));
 
   /**
-   * Fits one candidate and evaluates it on the test split. A grid of several parameter sets is
-   * chosen by k-fold CrossValidator. A single parameter set (the default variants) has nothing
-   * to choose, so its validation F1 comes from one seeded held-out fold (1/folds of the training
-   * split) and it is refitted on the whole split: 2 fits instead of the folds + 1 of k-fold CV.
+   * A candidate's validation F1 from the training split only. A grid of several parameter sets
+   * is chosen by k-fold CrossValidator, which refits the winner on the whole split. A single
+   * parameter set (the default variants) has nothing to choose: it is fitted once without one
+   * seeded fold (1/folds of the split) and scored on that fold; it is refitted on the whole
+   * split only if it becomes the stage's best model.
    */
-  private static void fitAndEvaluate(Candidate c, Dataset<Row> train, Dataset<Row> test, ModelSettings s,
-      List<String> classNames, LocalDate asOf, List<Row> roc, String modelIdPrefix) {
-    long t0 = System.nanoTime();
-    MulticlassClassificationEvaluator f1 = new MulticlassClassificationEvaluator().setLabelCol(LABEL)
-        .setMetricName("f1");
+  private static Void validate(Candidate c, Split split, ModelSettings s) {
+    MulticlassClassificationEvaluator f1 = f1Evaluator();
     if (c.grid.length == 1) {
-      Column fold = pmod(xxhash64(col(Columns.CUSTOMER_ID), lit(s.seed + 1)), lit(Math.max(2, s.folds)));
-      PipelineModel holdout = (PipelineModel) c.pipeline.fit(train.filter(fold.notEqual(0)), c.grid[0]);
-      c.validationF1 = f1.evaluate(holdout.transform(train.filter(fold.equalTo(0))));
-      c.model = (PipelineModel) c.pipeline.fit(train, c.grid[0]);
+      c.holdout = (PipelineModel) c.pipeline.fit(split.fit, c.grid[0]);
+      c.validationF1 = f1.evaluate(c.holdout.transform(split.validation));
       c.params = c.grid[0].size() == 0 ? "MLlib defaults" : describe(c.grid[0]);
     } else {
-      CrossValidatorModel cv = new CrossValidator()
+      c.cv = new CrossValidator()
           .setEstimator(c.pipeline)
           .setEstimatorParamMaps(c.grid)
           .setEvaluator(f1)
           .setNumFolds(s.folds)
           .setSeed(s.seed)
-          .setParallelism(s.parallelism)
-          .fit(train);
-      c.model = (PipelineModel) cv.bestModel();
-      c.validationF1 = Arrays.stream(cv.avgMetrics()).max().orElse(Double.NaN);
-      c.params = bestParams(cv, c.grid);
+          .setParallelism(c.grid.length) // the grid's points of one fold side by side
+          .fit(split.all);
+      c.model = (PipelineModel) c.cv.bestModel();
+      c.trainedOn = split.allRows;
+      c.validationF1 = c.cv.avgMetrics()[bestIndex(c.cv)];
+      c.params = describe(c.grid[bestIndex(c.cv)]);
     }
-    c.evaluate(test, classNames, asOf, roc);
-    LOG.info(String.format("%s %s/%s: validation F1 %.4f, test F1 %.4f, accuracy %.4f (%s) in %.1f s",
-        modelIdPrefix, c.model_, c.variant, c.validationF1, c.testF1, c.accuracy, c.params,
-        (System.nanoTime() - t0) / 1e9));
+    return null;
+  }
+
+  /** Index of the grid point whose values are all {@code estimator}'s defaults; -1 if none. */
+  static int defaultsIndex(ParamMap[] grid, org.apache.spark.ml.param.Params estimator) {
+    for (int i = 0; i < grid.length; i++) {
+      boolean defaults = true;
+      for (org.apache.spark.ml.param.ParamPair<?> p : grid[i].toList()) {
+        scala.Option<?> d = estimator.getDefault(p.param());
+        defaults &= !estimator.isSet(p.param()) && d.isDefined() && d.get().equals(p.value());
+      }
+      if (defaults) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static MulticlassClassificationEvaluator f1Evaluator() {
+    return new MulticlassClassificationEvaluator().setLabelCol(LABEL).setMetricName("f1");
   }
 
   private static Pipeline pipeline(VectorAssembler assembler, PipelineStage classifier) {
@@ -263,7 +346,7 @@ public final class ClassifierTrainer {
     return v.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  private static String bestParams(CrossValidatorModel cv, ParamMap[] grid) {
+  private static int bestIndex(CrossValidatorModel cv) {
     int bestIndex = 0;
     double[] m = cv.avgMetrics();
     for (int i = 1; i < m.length; i++) {
@@ -271,7 +354,7 @@ public final class ClassifierTrainer {
         bestIndex = i;
       }
     }
-    return describe(grid[bestIndex]);
+    return bestIndex;
   }
 
   private static String describe(ParamMap params) {
@@ -304,7 +387,14 @@ public final class ClassifierTrainer {
     final String variant;
     final Pipeline pipeline;
     final ParamMap[] grid;
+    /** The model reported and, for the best, kept. */
     PipelineModel model;
+    /** A single parameter set's fit without the validation fold. */
+    PipelineModel holdout;
+    /** The cross-validation of a grid (tuned variants). */
+    CrossValidatorModel cv;
+    /** Rows the reported model was trained on. */
+    long trainedOn;
     double validationF1;
     String params;
     double accuracy;
@@ -343,6 +433,15 @@ public final class ClassifierTrainer {
         StringBuilder cm = new StringBuilder("[");
         org.apache.spark.mllib.linalg.Matrix matrix = m.confusionMatrix();
         double[] labels = m.labels();
+        long total = 0;
+        long[] positives = new long[n];
+        for (int i = 0; i < n; i++) {
+          int ri = Arrays.binarySearch(labels, i);
+          for (int j = 0; ri >= 0 && j < labels.length; j++) {
+            positives[i] += (long) matrix.apply(ri, j);
+          }
+          total += positives[i];
+        }
         for (int i = 0; i < n; i++) {
           precision[i] = m.precision(i);
           recall[i] = m.recall(i);
@@ -359,7 +458,7 @@ public final class ClassifierTrainer {
           JavaRDD<Tuple2<Object, Object>> sl = pred.select(col("_scores").getItem(cls),
               when(col(LABEL).equalTo((double) cls), 1.0).otherwise(0.0)).javaRDD()
               .map(r -> new Tuple2<>(r.getDouble(0), r.getDouble(1)));
-          if (sl.filter(t -> (Double) t._2() == 1.0).isEmpty() || sl.filter(t -> (Double) t._2() == 0.0).isEmpty()) {
+          if (positives[i] == 0 || positives[i] == total) { // test counts per class, from the matrix
             continue; // AUC undefined when the test split has only one side
           }
           BinaryClassificationMetrics b = new BinaryClassificationMetrics(sl.rdd(), 50);

@@ -100,8 +100,8 @@ public final class NextPurchaseStage implements Stage {
         w.featureStart, w.featureEnd, w.targetStart, w.targetEnd, w.scoreStart, w.scoreEnd);
     Dataset<Row> sales = tables.read(Tables.SILVER_SALES);
     Dataset<Row> returns = tables.read(Tables.SILVER_RETURNS);
-    try (CustomerFeatures features = CustomerFeatures.of(sales, returns, w.featureStart, w.featureEnd, s.segment());
-         CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
+    List<CustomerFeatures> windows = CustomerFeatures.trainingAndScoring(sales, returns, w, s.segment());
+    try (CustomerFeatures features = windows.get(0); CustomerFeatures current = windows.get(1)) {
       Dataset<Row> rows = trainingSet(features.withGaps(CustomerFeatures.purchaseGaps(sales, w.featureStart,
           w.featureEnd)), sales, w, s).persist(StorageLevel.MEMORY_AND_DISK());
       try {
