@@ -297,7 +297,8 @@ public final class ClassifierTrainer {
    * split only if it becomes the stage's best model.
    */
   private static Void validate(Candidate c, Split split, ModelSettings s) {
-    MulticlassClassificationEvaluator f1 = f1Evaluator();
+    MulticlassClassificationEvaluator f1 = new MulticlassClassificationEvaluator().setLabelCol(LABEL)
+        .setMetricName("f1");
     if (c.grid.length == 1) {
       c.holdout = (PipelineModel) c.pipeline.fit(split.fit, c.grid[0]);
       c.validationF1 = f1.evaluate(c.holdout.transform(split.validation));
@@ -332,10 +333,6 @@ public final class ClassifierTrainer {
       }
     }
     return -1;
-  }
-
-  private static MulticlassClassificationEvaluator f1Evaluator() {
-    return new MulticlassClassificationEvaluator().setLabelCol(LABEL).setMetricName("f1");
   }
 
   private static Pipeline pipeline(VectorAssembler assembler, PipelineStage classifier) {
