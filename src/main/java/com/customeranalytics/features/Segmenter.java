@@ -29,6 +29,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
@@ -138,7 +139,7 @@ public final class Segmenter {
       if (s.log1p.get(d.label)) {
         v = log1p(v);
       }
-      base = base.withColumn(d.vectorColumn(), functions.array_to_vector(array(v)));
+      base = withVector(base, d.vectorColumn(), v);
     }
     base = base.persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -242,6 +243,15 @@ public final class Segmenter {
           .evaluate(model.transform(base.select(d.vectorColumn())));
     }
     return new Fit(d, k, model, model.summary().trainingCost(), silhouette);
+  }
+
+  /**
+   * Adds {@code name}: {@code value} as a one-element vector, its size in the column's ML
+   * metadata so that each KMeans fit need not run a job to find it out.
+   */
+  public static Dataset<Row> withVector(Dataset<Row> data, String name, Column value) {
+    return data.withColumn(name, functions.array_to_vector(array(value)),
+        new AttributeGroup(name, 1).toMetadata());
   }
 
   /** Raw KMeans index -> index ordered by value (0 = least valuable customers). */

@@ -3,7 +3,6 @@ package com.customeranalytics.ltv;
 import static com.customeranalytics.table.Columns.AS_OF_DATE;
 import static com.customeranalytics.table.Columns.CUSTOMER_ID;
 import static com.customeranalytics.table.Columns.REVENUE;
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
@@ -13,6 +12,7 @@ import com.customeranalytics.config.Settings;
 import com.customeranalytics.features.CustomerFeatures;
 import com.customeranalytics.features.ModelWindows;
 import com.customeranalytics.features.Rfm;
+import com.customeranalytics.features.Segmenter;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
@@ -27,7 +27,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
-import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -114,8 +113,7 @@ public final class LtvStage implements Stage {
 
     // Classes: 1-D KMeans on the label of the training rows, ordered by center.
     KMeansModel km = new KMeans().setK(s.ltv().classes).setSeed(s.models().seed).setFeaturesCol("_label_vec")
-        .fit(rows.filter(col(EXCLUDED).equalTo(false))
-            .withColumn("_label_vec", functions.array_to_vector(array(col(LABEL_REVENUE)))));
+        .fit(Segmenter.withVector(rows.filter(col(EXCLUDED).equalTo(false)), "_label_vec", col(LABEL_REVENUE)));
     double[] centers = Arrays.stream(km.clusterCenters()).mapToDouble(v -> v.apply(0)).sorted().toArray();
     TrainingSet probe = new TrainingSet(null, centers, q);
     // Nearest center in 1-D = below the midpoint to the next one.

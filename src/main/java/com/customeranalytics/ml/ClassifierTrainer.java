@@ -25,6 +25,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.OneVsRest;
 import org.apache.spark.ml.classification.RandomForestClassifier;
@@ -157,6 +158,9 @@ public final class ClassifierTrainer {
   public static Outcome train(Dataset<Row> data, List<String> featureCols, List<String> classNames,
       ModelSettings s, LocalDate asOf, String modelIdPrefix) {
     // Customer-level data is small: few partitions keep the hundreds of tree-building jobs cheap.
+    // The class count in the label's metadata spares each fit a job to find it out.
+    data = data.withColumn(LABEL, col(LABEL), NominalAttribute.defaultAttr().withName(LABEL)
+        .withNumValues(classNames.size()).toMetadata());
     long rows = data.count();
     int partitions = (int) Math.max(1, Math.min(200, rows / 100_000));
     Dataset<Row> train = data.filter(col(SPLIT).equalTo(TRAIN)).repartition(partitions)

@@ -9,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -50,8 +51,15 @@ public final class TableStore {
 
   /** Appends rows; returns the rows written. */
   public long append(String table, Dataset<Row> rows, String... partitionBy) {
-    rows.write().format("delta").mode(SaveMode.Append).partitionBy(partitionBy).save(path(table));
+    writer(table, rows).mode(SaveMode.Append).partitionBy(partitionBy).save(path(table));
     return lastCommitRows(table);
+  }
+
+  /** A Delta writer for {@code table}, with the table's statistics columns when it is created. */
+  private DataFrameWriter<Row> writer(String table, Dataset<Row> rows) {
+    DataFrameWriter<Row> w = rows.write().format("delta");
+    String stats = Tables.statsColumns(table);
+    return stats == null ? w : w.option("delta.dataSkippingStatsColumns", stats);
   }
 
   /**
@@ -65,7 +73,7 @@ public final class TableStore {
 
   /** Replaces the whole table (schema included); returns the rows written. */
   public long overwrite(String table, Dataset<Row> rows, String... partitionBy) {
-    rows.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+    writer(table, rows).mode(SaveMode.Overwrite).option("overwriteSchema", "true")
         .partitionBy(partitionBy).save(path(table));
     return lastCommitRows(table);
   }
@@ -78,7 +86,7 @@ public final class TableStore {
     if (!exists(table)) {
       return append(table, rows, partitionBy);
     }
-    rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+    writer(table, rows).mode(SaveMode.Overwrite).option("replaceWhere", predicate)
         .partitionBy(partitionBy).save(path(table));
     return lastCommitRows(table);
   }

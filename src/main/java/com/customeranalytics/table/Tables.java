@@ -50,4 +50,24 @@ public final class Tables {
   public static final String INSIGHTS = "insights";
   /** One row per stage run. */
   public static final String JOB_RUNS = "job_runs";
+
+  /**
+   * Columns whose Delta file statistics (min, max, null count) are kept: those the stages filter
+   * on. Delta's default, the first 32 columns, also summarises long text (descriptions, raw
+   * records) that no query skips files by, at a cost on every write. Null: Delta's default
+   * (the small gold tables).
+   */
+  public static String statsColumns(String table) {
+    switch (table) {
+      case BRONZE_TRANSACTIONS:
+        return Columns.SOURCE_FILE + "," + Columns.INVOICE_TS;
+      case SILVER_SALES:
+      case SILVER_RETURNS:
+      case SILVER_EXCLUDED:
+      case SILVER_INVALID:
+        return Columns.INVOICE_TS + "," + Columns.CUSTOMER_ID;
+      default:
+        return null;
+    }
+  }
 }
