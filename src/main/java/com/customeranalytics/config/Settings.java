@@ -43,6 +43,9 @@ public final class Settings {
 
   public enum InputFormat { AUTO, CSV, PARQUET, DELTA }
 
+  /** What ingest does with an ingested file whose content has changed since. */
+  public enum OnChangedFile { FAIL, REINGEST }
+
   private final Config config;
   private final String warehouse;
   private final String input;
@@ -54,6 +57,7 @@ public final class Settings {
   private final String csvDelimiter;
   private final String csvEncoding;
   private final boolean csvMultiLine;
+  private final OnChangedFile onChangedFile;
   private final String sampleDir;
   private final long sampleRows;
   private final long sampleSeed;
@@ -91,6 +95,7 @@ public final class Settings {
     this.csvDelimiter = nonEmpty(c, "ingest.csv.delimiter");
     this.csvEncoding = nonEmpty(c, "ingest.csv.encoding");
     this.csvMultiLine = c.getBoolean("ingest.csv.multi-line");
+    this.onChangedFile = enumValue(c, "ingest.on-changed-file", OnChangedFile.class);
     this.sampleDir = nonEmpty(c, "sample.dir");
     this.sampleRows = positive(c, "sample.rows");
     this.sampleSeed = c.getLong("sample.seed");
@@ -514,6 +519,7 @@ public final class Settings {
   public String csvDelimiter() { return csvDelimiter; }
   public String csvEncoding() { return csvEncoding; }
   public boolean csvMultiLine() { return csvMultiLine; }
+  public OnChangedFile onChangedFile() { return onChangedFile; }
   public String sampleDir() { return sampleDir; }
   public long sampleRows() { return sampleRows; }
   public long sampleSeed() { return sampleSeed; }

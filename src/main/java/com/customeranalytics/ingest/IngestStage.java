@@ -11,25 +11,33 @@ import static com.customeranalytics.table.Columns.PARSE_ERROR;
 import static com.customeranalytics.table.Columns.QUANTITY;
 import static com.customeranalytics.table.Columns.RAW_RECORD;
 import static com.customeranalytics.table.Columns.RUN_ID;
+import static com.customeranalytics.table.Columns.SOURCE_CHECKSUM;
 import static com.customeranalytics.table.Columns.SOURCE_FILE;
+import static com.customeranalytics.table.Columns.SOURCE_MODIFIED_AT;
 import static com.customeranalytics.table.Columns.SOURCE_ROW;
+import static com.customeranalytics.table.Columns.SOURCE_SIZE;
 import static com.customeranalytics.table.Columns.STOCK_CODE;
 import static com.customeranalytics.table.Columns.UNIT_PRICE;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.try_to_timestamp;
+import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
 import com.customeranalytics.config.Settings;
+import com.customeranalytics.config.Settings.OnChangedFile;
 import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
@@ -38,11 +46,14 @@ import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
@@ -91,21 +102,64 @@ public final class IngestStage implements Stage {
     TableStore tables = ctx.tables();
 
     List<Source> sources = SourceResolver.resolve(ctx.input(), s.inputFormat(), conf);
-    Set<String> already = ingestedSources(tables);
-    Set<String> alreadyNormalized = new HashSet<>();
-    already.forEach(p -> alreadyNormalized.add(normalize(p)));
+    // The bronze version everything below is based on: the write commits only if no other run
+    // has written bronze since (see TableStore.appendExclusive).
+    long bronzeVersion = tables.version(Tables.BRONZE_TRANSACTIONS);
+    Map<String, Ingested> ingested = ingestedSources(tables);
+    Map<String, String> byContent = new HashMap<>(); // checksum -> a file that has it
+    Set<String> already = new HashSet<>();
+    for (Ingested r : ingested.values()) {
+      already.add(r.storedPath);
+      if (r.checksum != null) {
+        byContent.putIfAbsent(r.checksum, r.storedPath);
+      }
+    }
 
     List<Dataset<Row>> parts = new ArrayList<>();
     Map<String, List<String>> csvByHeader = new LinkedHashMap<>();
     Map<String, CsvHeader> headers = new LinkedHashMap<>();
     List<String> parquet = new ArrayList<>();
+    Map<String, Ingested> identities = new LinkedHashMap<>(); // normalized path -> what is written
+    List<String> replaced = new ArrayList<>(); // stored source_file of changed files (reingest)
     int skipped = 0;
     int empty = 0;
+    int sameContent = 0;
     for (Source src : sources) {
-      if (src.kind != Source.Kind.DELTA && alreadyNormalized.contains(normalize(src.path))) {
-        skipped++;
+      if (src.kind == Source.Kind.DELTA) {
+        parts.add(readDelta(spark, src.path, already, s));
         continue;
       }
+      Ingested before = ingested.get(normalize(src.path));
+      if (before != null && (before.sameListing(src) || before.checksum == null)) {
+        skipped++; // unchanged (or ingested before checksums were kept: known by name only)
+        continue;
+      }
+      String checksum = FileIdentity.sha256(src.path, conf);
+      if (before != null) {
+        if (checksum.equals(before.checksum)) {
+          skipped++; // touched, same bytes
+          continue;
+        }
+        if (s.onChangedFile() == OnChangedFile.FAIL) {
+          throw new InputException(String.format("Input file %s has changed since it was ingested"
+              + " (%,d bytes, %s then; %,d bytes, %s now): its rows in %s are the old content and"
+              + " none of the new content is ingested. Restore the file, deliver new rows in a new"
+              + " file, or set ingest.on-changed-file = reingest to replace the file's rows in"
+              + " bronze with its new content.", src.path, before.size, before.checksum, src.size,
+              checksum, Tables.BRONZE_TRANSACTIONS));
+        }
+        LOG.warn("Input file {} has changed since it was ingested ({} -> {}): its rows in {} are"
+            + " replaced by the new content (ingest.on-changed-file = reingest)", src.path,
+            before.checksum, checksum, Tables.BRONZE_TRANSACTIONS);
+        replaced.add(before.storedPath);
+      } else if (byContent.containsKey(checksum)) {
+        LOG.warn("Input file {} has the same content ({}) as {}, which is already ingested or comes"
+            + " first in this input: skipped, so its rows are not counted twice", src.path, checksum,
+            byContent.get(checksum));
+        sameContent++;
+        continue;
+      }
+      byContent.putIfAbsent(checksum, src.path);
       switch (src.kind) {
         case CSV:
           CsvHeader h = CsvHeader.read(src.path, conf, s.csvEncoding(), s.csvDelimiter(),
@@ -122,12 +176,10 @@ public final class IngestStage implements Stage {
           csvByHeader.computeIfAbsent(h.line, k -> new ArrayList<>()).add(src.path);
           headers.putIfAbsent(h.line, h);
           break;
-        case PARQUET:
-          parquet.add(src.path);
-          break;
         default:
-          parts.add(readDelta(spark, src.path, already, s));
+          parquet.add(src.path);
       }
+      identities.put(normalize(src.path), new Ingested(src.path, checksum, src.size, src.modifiedAt));
     }
     for (Map.Entry<String, List<String>> g : csvByHeader.entrySet()) {
       CsvHeader h = headers.get(g.getKey());
@@ -138,12 +190,13 @@ public final class IngestStage implements Stage {
           + parquet));
     }
     int newSources = csvByHeader.values().stream().mapToInt(List::size).sum() + parquet.size();
-    String detail = String.format("%d sources: %d new, %d already ingested, %d empty",
-        sources.size(), newSources, skipped, empty);
+    String detail = String.format("%d sources: %d new%s, %d already ingested%s, %d empty",
+        sources.size(), newSources, replaced.isEmpty() ? "" : " (" + replaced.size() + " changed, reingested)",
+        skipped, sameContent == 0 ? "" : ", " + sameContent + " with the content of another", empty);
     if (parts.isEmpty()) {
       if (!tables.exists(Tables.BRONZE_TRANSACTIONS)) {
-        tables.append(Tables.BRONZE_TRANSACTIONS, spark.createDataFrame(List.of(), BRONZE_SCHEMA),
-            INVOICE_MONTH);
+        tables.appendExclusive(Tables.BRONZE_TRANSACTIONS, spark.createDataFrame(List.of(), BRONZE_SCHEMA),
+            bronzeVersion, INVOICE_MONTH);
       }
       return new StageResult(0, 0, detail);
     }
@@ -151,21 +204,99 @@ public final class IngestStage implements Stage {
     for (int i = 1; i < parts.size(); i++) {
       raw = raw.unionByName(parts.get(i));
     }
-    Dataset<Row> bronze = toBronze(raw, s, ctx.runId(), Timestamp.from(ctx.startedAt()));
-    long rows = tables.append(Tables.BRONZE_TRANSACTIONS, bronze, INVOICE_MONTH);
+    Dataset<Row> bronze = toBronze(withIdentity(raw, identities), s, ctx.runId(),
+        Timestamp.from(ctx.startedAt()));
+    long rows;
+    if (replaced.isEmpty()) {
+      rows = tables.appendExclusive(Tables.BRONZE_TRANSACTIONS, bronze, bronzeVersion, INVOICE_MONTH);
+    } else {
+      // One commit removes the changed files' old rows and adds this run's rows (which all carry
+      // this run's id, so they match the predicate as replaceWhere requires).
+      String predicate = SOURCE_FILE + " IN (" + replaced.stream().map(IngestStage::sqlString)
+          .collect(Collectors.joining(", ")) + ") OR " + RUN_ID + " = " + sqlString(ctx.runId());
+      rows = tables.replaceWhereExclusive(Tables.BRONZE_TRANSACTIONS, predicate, bronze, bronzeVersion,
+          INVOICE_MONTH);
+    }
     return new StageResult(rows, rows, detail);
   }
 
-  /** Sources already in bronze (distinct source_file: one small dictionary-encoded column). */
-  private static Set<String> ingestedSources(TableStore tables) {
-    Set<String> out = new HashSet<>();
-    if (tables.exists(Tables.BRONZE_TRANSACTIONS)) {
-      for (Row r : tables.read(Tables.BRONZE_TRANSACTIONS).select(SOURCE_FILE).distinct()
-          .collectAsList()) {
-        out.add(r.getString(0));
+  /** A source as recorded in bronze (or about to be): path as stored, content checksum, listing. */
+  static final class Ingested {
+    final String storedPath;
+    final String checksum;
+    final Long size;
+    final Long modifiedAt;
+
+    Ingested(String storedPath, String checksum, Long size, Long modifiedAt) {
+      this.storedPath = storedPath;
+      this.checksum = checksum;
+      this.size = size;
+      this.modifiedAt = modifiedAt;
+    }
+
+    /** Same size and modification time as when ingested: taken as unchanged, not re-read. */
+    boolean sameListing(Source src) {
+      return size != null && modifiedAt != null && size == src.size && modifiedAt == src.modifiedAt;
+    }
+  }
+
+  /**
+   * Sources already in bronze, by normalized path (a few small dictionary-encoded columns).
+   * Bronze written before checksums were kept has none: those files are known by name only.
+   */
+  private static Map<String, Ingested> ingestedSources(TableStore tables) {
+    Map<String, Ingested> out = new HashMap<>();
+    if (!tables.exists(Tables.BRONZE_TRANSACTIONS)) {
+      return out;
+    }
+    Dataset<Row> bronze = tables.read(Tables.BRONZE_TRANSACTIONS);
+    Set<String> cols = new HashSet<>(Arrays.asList(bronze.columns()));
+    Column none = lit(null);
+    Dataset<Row> files = bronze.select(col(SOURCE_FILE),
+        cols.contains(SOURCE_CHECKSUM) ? col(SOURCE_CHECKSUM) : none.cast(DataTypes.StringType),
+        cols.contains(SOURCE_SIZE) ? col(SOURCE_SIZE) : none.cast(DataTypes.LongType),
+        cols.contains(SOURCE_MODIFIED_AT) ? unix_millis(col(SOURCE_MODIFIED_AT)) : none.cast(DataTypes.LongType))
+        .distinct();
+    for (Row r : files.collectAsList()) {
+      Ingested i = new Ingested(r.getString(0), r.isNullAt(1) ? null : r.getString(1),
+          r.isNullAt(2) ? null : r.getLong(2), r.isNullAt(3) ? null : r.getLong(3));
+      Ingested prev = out.putIfAbsent(normalize(i.storedPath), i);
+      if (prev != null && prev.checksum == null) {
+        out.put(normalize(i.storedPath), i); // a file reingested since checksums are kept
       }
     }
     return out;
+  }
+
+  /**
+   * Adds each row's source checksum, size and modification time, looked up by its file. Rows of
+   * a Delta input (append-only, read by data file) get null.
+   */
+  private static Dataset<Row> withIdentity(Dataset<Row> raw, Map<String, Ingested> identities) {
+    if (identities.isEmpty()) {
+      return raw.withColumn(SOURCE_CHECKSUM, lit(null).cast(DataTypes.StringType))
+          .withColumn(SOURCE_SIZE, lit(null).cast(DataTypes.LongType))
+          .withColumn(SOURCE_MODIFIED_AT, lit(null).cast(DataTypes.TimestampType));
+    }
+    List<Column> sums = new ArrayList<>();
+    List<Column> sizes = new ArrayList<>();
+    List<Column> times = new ArrayList<>();
+    for (Map.Entry<String, Ingested> e : identities.entrySet()) {
+      sums.add(lit(e.getKey()));
+      sums.add(lit(e.getValue().checksum));
+      sizes.add(lit(e.getKey()));
+      sizes.add(lit(e.getValue().size));
+      times.add(lit(e.getKey()));
+      times.add(lit(new Timestamp(e.getValue().modifiedAt)));
+    }
+    Column file = regexp_replace(col(SOURCE_FILE), "^file:///", "file:/"); // as normalize() spells it
+    return raw.withColumn(SOURCE_CHECKSUM, element_at(map(sums.toArray(new Column[0])), file))
+        .withColumn(SOURCE_SIZE, element_at(map(sizes.toArray(new Column[0])), file))
+        .withColumn(SOURCE_MODIFIED_AT, element_at(map(times.toArray(new Column[0])), file));
+  }
+
+  private static String sqlString(String v) {
+    return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** One spelling per path: Spark writes file:///x where Hadoop lists file:/x. */
@@ -292,7 +423,10 @@ public final class IngestStage implements Stage {
       .add(SOURCE_FILE, DataTypes.StringType)
       .add(SOURCE_ROW, DataTypes.LongType)
       .add(RUN_ID, DataTypes.StringType)
-      .add(INGESTED_AT, DataTypes.TimestampType);
+      .add(INGESTED_AT, DataTypes.TimestampType)
+      .add(SOURCE_CHECKSUM, DataTypes.StringType)
+      .add(SOURCE_SIZE, DataTypes.LongType)
+      .add(SOURCE_MODIFIED_AT, DataTypes.TimestampType);
 
   /**
    * Text columns (the eight fields, {@code _corrupt_record}, {@code _source_problem},
@@ -352,6 +486,11 @@ public final class IngestStage implements Stage {
     out.add(col(SOURCE_ROW));
     out.add(lit(runId).as(RUN_ID));
     out.add(lit(at).as(INGESTED_AT));
+    // The source file's identity (see FileIdentity); null where the input has none.
+    List<String> present = Arrays.asList(raw.columns());
+    for (String c : List.of(SOURCE_CHECKSUM, SOURCE_SIZE, SOURCE_MODIFIED_AT)) {
+      out.add((present.contains(c) ? col(c) : lit(null)).cast(BRONZE_SCHEMA.apply(c).dataType()).as(c));
+    }
     return withErr.select(out.toArray(new Column[0]));
   }
 }

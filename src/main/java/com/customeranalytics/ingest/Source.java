@@ -7,11 +7,14 @@ final class Source {
   final String path;
   final Kind kind;
   final long size;
+  /** Modification time, epoch milliseconds. */
+  final long modifiedAt;
 
-  Source(String path, Kind kind, long size) {
+  Source(String path, Kind kind, long size, long modifiedAt) {
     this.path = path;
     this.kind = kind;
     this.size = size;
+    this.modifiedAt = modifiedAt;
   }
 
   @Override

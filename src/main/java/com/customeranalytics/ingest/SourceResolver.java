@@ -29,7 +29,7 @@ final class SourceResolver {
       for (FileStatus m : matches) {
         if (m.isDirectory()) {
           if (format == InputFormat.DELTA || fs.exists(new Path(m.getPath(), "_delta_log"))) {
-            sources.add(new Source(m.getPath().toString(), Source.Kind.DELTA, 0L));
+            sources.add(new Source(m.getPath().toString(), Source.Kind.DELTA, 0L, m.getModificationTime()));
             continue;
           }
           RemoteIterator<LocatedFileStatus> it = fs.listFiles(m.getPath(), true);
@@ -85,7 +85,7 @@ final class SourceResolver {
       throw new InputException("Cannot tell the format of " + f.getPath() + " (input " + input
           + "): name it .csv, .csv.gz or .parquet, or set input-format");
     }
-    sources.add(new Source(f.getPath().toString(), kind, f.getLen()));
+    sources.add(new Source(f.getPath().toString(), kind, f.getLen(), f.getModificationTime()));
   }
 
   static Source.Kind kindOf(String name, InputFormat format) {

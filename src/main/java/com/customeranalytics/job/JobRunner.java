@@ -37,6 +37,8 @@ public final class JobRunner {
       .add("version", DataTypes.StringType, false)
       .add("message", DataTypes.StringType, true);
 
+  /** Written when a stage starts; a row still running after its run ended marks a killed run. */
+  public static final String RUNNING = "running";
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
 
@@ -59,24 +61,42 @@ public final class JobRunner {
       ctx.spark().sparkContext().setJobGroup(group, "customer-analytics " + step, false);
       Instant start = Instant.now();
       try {
-        StageResult r = stage.run(ctx);
-        double secs = seconds(start);
-        int jobs = sparkJobs(ctx, group);
+        record(ctx, stage.name(), RUNNING, start, 0.0, null, null, null, null);
+      } catch (Exception e) {
+        ctx.spark().sparkContext().clearJobGroup();
+        throw new StageFailedException(stage.name(), new InputException("Cannot write "
+            + Tables.JOB_RUNS + " under " + ctx.tables().root() + " (is the storage read-only or full?),"
+            + " so the stage did not start: " + StageFailedException.rootMessage(e), e));
+      }
+      StageResult r;
+      double secs;
+      int jobs;
+      try {
+        r = stage.run(ctx);
+        secs = seconds(start);
+        jobs = sparkJobs(ctx, group);
         LOG.info(String.format("%s finished: rows in %,d, rows out %,d, %.1f s, %d Spark jobs%s", step,
             r.rowsIn(), r.rowsOut(), secs, jobs, r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
-        record(ctx, stage.name(), SUCCEEDED, start, secs, r.rowsIn(), r.rowsOut(), jobs, r.detail());
       } catch (Exception e) { // not only RuntimeException: Scala code (Spark, Delta) throws
         // checked exceptions undeclared, e.g. S3A's IOException when storage cannot be reached
-        double secs = seconds(start);
+        double failedAfter = seconds(start);
         StageFailedException failure = e instanceof StageFailedException
             ? (StageFailedException) e : new StageFailedException(stage.name(), e);
-        LOG.error(String.format("%s FAILED after %.1f s: %s", step, secs, failure.getMessage()));
+        LOG.error(String.format("%s FAILED after %.1f s: %s", step, failedAfter, failure.getMessage()));
         try {
-          record(ctx, stage.name(), FAILED, start, secs, null, null, null, failure.getMessage());
+          record(ctx, stage.name(), FAILED, start, failedAfter, null, null, null, failure.getMessage());
         } catch (Exception recordError) { // e.g. the warehouse itself cannot be reached
           LOG.warn("Could not record the failure in {}: {}", Tables.JOB_RUNS, recordError.getMessage());
         }
+        ctx.spark().sparkContext().clearJobGroup();
         throw failure;
+      }
+      try {
+        record(ctx, stage.name(), SUCCEEDED, start, secs, r.rowsIn(), r.rowsOut(), jobs, r.detail());
+      } catch (Exception e) {
+        throw new StageFailedException(stage.name(), new InputException(stage.name()
+            + " finished and its tables are written, but its " + Tables.JOB_RUNS + " row could not be"
+            + " (is the storage under " + ctx.tables().root() + " read-only or full?): " + StageFailedException.rootMessage(e), e));
       } finally {
         ctx.spark().sparkContext().clearJobGroup();
       }
@@ -104,7 +124,11 @@ public final class JobRunner {
         Timestamp.from(Instant.now()), secs, rowsIn, rowsOut, jobs, ctx.settings().digest(), version(),
         message == null || message.isEmpty() ? null : message);
     Dataset<Row> df = ctx.spark().createDataFrame(List.of(row), JOB_RUNS_SCHEMA).coalesce(1);
-    ctx.tables().appendLog(Tables.JOB_RUNS, df);
+    if (RUNNING.equals(status)) {
+      ctx.tables().appendLog(Tables.JOB_RUNS, df);
+    } else { // the stage's running row becomes its final one: one row per stage run
+      ctx.tables().replaceLog(Tables.JOB_RUNS, "run_id = '" + ctx.runId() + "' AND stage = '" + stage + "'", df);
+    }
   }
 
   /** The app version from the jar manifest ("dev" when run from classes). */

@@ -27,7 +27,7 @@ public final class StageContext {
   public StageContext(SparkSession spark, Settings settings, String runId, String input) {
     this.spark = spark;
     this.settings = settings;
-    this.tables = new TableStore(spark, settings.warehouse());
+    this.tables = new TableStore(spark, settings.warehouse(), runId);
     this.runId = runId;
     this.startedAt = Instant.now();
     this.input = input;

@@ -1,5 +1,7 @@
 package com.customeranalytics.job;
 
+import com.customeranalytics.table.ConcurrentWriteException;
+
 /** A stage failed; the message names the stage and the cause. */
 public class StageFailedException extends RuntimeException {
   private final String stage;
@@ -17,9 +19,10 @@ public class StageFailedException extends RuntimeException {
   public static String rootMessage(Throwable t) {
     String msg = null;
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof InputException || msg == null) {
+      boolean plain = c instanceof InputException || c instanceof ConcurrentWriteException;
+      if (plain || msg == null) {
         msg = c.getClass().getSimpleName() + ": " + c.getMessage();
-        if (c instanceof InputException) {
+        if (plain) {
           return c.getMessage();
         }
       }

@@ -1,8 +1,15 @@
 package com.customeranalytics.rfm;
 
 import static com.customeranalytics.table.Columns.AS_OF_DATE;
+import static com.customeranalytics.table.Columns.CUSTOMER_ID;
+import static com.customeranalytics.table.Columns.INVOICE_TS;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.to_date;
 
 import com.customeranalytics.features.Rfm;
+import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
@@ -26,8 +33,18 @@ public final class RfmStage implements Stage {
   @Override
   public StageResult run(StageContext ctx) {
     LocalDate asOf = ctx.asOf();
-    Dataset<Row> rfm = Rfm.compute(ctx.tables().read(Tables.SILVER_SALES),
-        ctx.tables().read(Tables.SILVER_RETURNS), asOf);
+    Dataset<Row> sales = ctx.tables().read(Tables.SILVER_SALES);
+    if (Rfm.window(sales, null, asOf).isEmpty()) { // stops at the first row (file statistics skip)
+      Row range = sales.filter(col(CUSTOMER_ID).isNotNull())
+          .agg(min(to_date(col(INVOICE_TS))), max(to_date(col(INVOICE_TS)))).head();
+      throw new InputException(range.isNullAt(0)
+          ? "No customer sales in " + Tables.SILVER_SALES + ": nothing to compute RFM from (run ingest and"
+              + " clean on input with customer ids first)"
+          : "No customer purchase on or before the as-of date " + asOf + ": " + Tables.SILVER_SALES
+              + " has customer sales from " + range.getDate(0) + " to " + range.getDate(1)
+              + ". Pass --as-of within that range.");
+    }
+    Dataset<Row> rfm = Rfm.compute(sales, ctx.tables().read(Tables.SILVER_RETURNS), asOf);
     long rows = ctx.tables().replaceWhere(Tables.CUSTOMER_RFM, AS_OF_DATE + " = '" + asOf + "'",
         rfm, AS_OF_DATE);
     return new StageResult(ctx.tables().count(Tables.SILVER_SALES), rows, "as of " + asOf);

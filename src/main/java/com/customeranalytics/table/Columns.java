@@ -37,6 +37,10 @@ public final class Columns {
   public static final String RUN_ID = "run_id";
   /** When the row was ingested. */
   public static final String INGESTED_AT = "ingested_at";
+  /** Bronze lineage: SHA-256 of the source file's bytes ("sha256:<hex>"), its size and time. */
+  public static final String SOURCE_CHECKSUM = "source_checksum";
+  public static final String SOURCE_SIZE = "source_size";
+  public static final String SOURCE_MODIFIED_AT = "source_modified_at";
 
   // Silver.
   /** quantity x unit_price. */

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -14,19 +16,32 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delta table I/O under one warehouse root (local path, s3a:// or gs://). Knows no stage.
  * Writes report the rows they committed from Delta's own commit metrics, so no extra count job.
  */
 public final class TableStore {
+  private static final Logger LOG = LoggerFactory.getLogger(TableStore.class);
+
   private final SparkSession spark;
   private final String root;
+  /** Prefix of the tag each commit carries (Delta's userMetadata): the run that made it. */
+  private final String run;
+  private final AtomicLong writes = new AtomicLong();
 
   public TableStore(SparkSession spark, String warehouseRoot) {
+    this(spark, warehouseRoot, "adhoc");
+  }
+
+  /** Writes are tagged with {@code runId}, so each write can find its own commit. */
+  public TableStore(SparkSession spark, String warehouseRoot, String runId) {
     this.spark = spark;
     this.root = warehouseRoot.endsWith("/") ? warehouseRoot.substring(0, warehouseRoot.length() - 1)
         : warehouseRoot;
+    this.run = runId;
   }
 
   public String root() {
@@ -49,17 +64,89 @@ public final class TableStore {
     return spark.read().format("delta").load(path(table));
   }
 
-  /** Appends rows; returns the rows written. */
-  public long append(String table, Dataset<Row> rows, String... partitionBy) {
-    writer(table, rows).mode(SaveMode.Append).partitionBy(partitionBy).save(path(table));
-    return lastCommitRows(table);
+  /** The table's latest version; -1 when it does not exist yet. */
+  public long version(String table) {
+    if (!exists(table)) {
+      return -1L;
+    }
+    return DeltaTable.forPath(spark, path(table)).history(1).select("version").head().getLong(0);
   }
 
-  /** A Delta writer for {@code table}, with the table's statistics columns when it is created. */
-  private DataFrameWriter<Row> writer(String table, Dataset<Row> rows) {
-    DataFrameWriter<Row> w = rows.write().format("delta");
+  /** Appends rows; returns the rows written. */
+  public long append(String table, Dataset<Row> rows, String... partitionBy) {
+    String tag = tag(table);
+    writer(table, rows, tag).mode(SaveMode.Append).partitionBy(partitionBy).save(path(table));
+    return rowsWritten(table, tag);
+  }
+
+  /**
+   * Appends rows unless another writer committed to the table since version {@code readVersion}
+   * (what the caller based the rows on): then nothing is written and
+   * {@link ConcurrentWriteException} is thrown. Works through Delta's idempotent transactions
+   * (one application id per table), so it holds wherever Delta's own commit protocol does.
+   * New columns of {@code rows} are added to the table.
+   */
+  public long appendExclusive(String table, Dataset<Row> rows, long readVersion, String... partitionBy) {
+    String tag = tag(table);
+    DataFrameWriter<Row> w = exclusive(writer(table, rows, tag), table, readVersion)
+        .mode(SaveMode.Append).option("mergeSchema", "true").partitionBy(partitionBy);
+    return exclusiveSave(w, table, tag);
+  }
+
+  /**
+   * As {@link #appendExclusive}, replacing the rows that match {@code predicate} (which every row
+   * of {@code rows} must match) in the same atomic commit.
+   */
+  public long replaceWhereExclusive(String table, String predicate, Dataset<Row> rows, long readVersion,
+      String... partitionBy) {
+    String tag = tag(table);
+    DataFrameWriter<Row> w = exclusive(writer(table, rows, tag), table, readVersion)
+        .mode(SaveMode.Overwrite).option("replaceWhere", predicate).option("mergeSchema", "true")
+        .partitionBy(partitionBy);
+    return exclusiveSave(w, table, tag);
+  }
+
+  private static DataFrameWriter<Row> exclusive(DataFrameWriter<Row> w, String table, long readVersion) {
+    // Delta skips a write whose version is not above the last one recorded for the id, and fails
+    // one that races a commit carrying the same id: either way, only one of two runs writes.
+    return w.option("txnAppId", "customer-analytics/" + table).option("txnVersion", readVersion + 1);
+  }
+
+  private long exclusiveSave(DataFrameWriter<Row> w, String table, String tag) {
+    try {
+      w.save(path(table));
+    } catch (RuntimeException e) {
+      if (concurrent(e)) {
+        throw new ConcurrentWriteException(table, path(table), e);
+      }
+      throw e;
+    }
+    OptionalLong rows = committedRows(table, tag);
+    if (rows.isEmpty()) { // Delta skipped it: another writer committed since readVersion
+      throw new ConcurrentWriteException(table, path(table), null);
+    }
+    return rows.getAsLong();
+  }
+
+  /** Delta's optimistic-concurrency failures (a concurrent commit won). */
+  private static boolean concurrent(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.spark.sql.delta.DeltaConcurrentModificationException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A Delta writer for {@code table}: its statistics columns when it is created, the commit tag. */
+  private DataFrameWriter<Row> writer(String table, Dataset<Row> rows, String tag) {
+    DataFrameWriter<Row> w = rows.write().format("delta").option("userMetadata", tag);
     String stats = Tables.statsColumns(table);
     return stats == null ? w : w.option("delta.dataSkippingStatsColumns", stats);
+  }
+
+  private String tag(String table) {
+    return run + "/" + table + "/" + writes.incrementAndGet();
   }
 
   /**
@@ -67,15 +154,28 @@ public final class TableStore {
    * new columns are merged in rather than failing a finished stage.
    */
   public long appendLog(String table, Dataset<Row> rows) {
-    rows.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(path(table));
-    return lastCommitRows(table);
+    String tag = tag(table);
+    writer(table, rows, tag).mode(SaveMode.Append).option("mergeSchema", "true").save(path(table));
+    return rowsWritten(table, tag);
+  }
+
+  /** As {@link #appendLog}, replacing the rows matching {@code predicate} (e.g. one run's row). */
+  public long replaceLog(String table, String predicate, Dataset<Row> rows) {
+    if (!exists(table)) {
+      return appendLog(table, rows);
+    }
+    String tag = tag(table);
+    writer(table, rows, tag).mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+        .option("mergeSchema", "true").save(path(table));
+    return rowsWritten(table, tag);
   }
 
   /** Replaces the whole table (schema included); returns the rows written. */
   public long overwrite(String table, Dataset<Row> rows, String... partitionBy) {
-    writer(table, rows).mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+    String tag = tag(table);
+    writer(table, rows, tag).mode(SaveMode.Overwrite).option("overwriteSchema", "true")
         .partitionBy(partitionBy).save(path(table));
-    return lastCommitRows(table);
+    return rowsWritten(table, tag);
   }
 
   /**
@@ -86,20 +186,31 @@ public final class TableStore {
     if (!exists(table)) {
       return append(table, rows, partitionBy);
     }
-    writer(table, rows).mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+    String tag = tag(table);
+    writer(table, rows, tag).mode(SaveMode.Overwrite).option("replaceWhere", predicate)
         .partitionBy(partitionBy).save(path(table));
-    return lastCommitRows(table);
+    return rowsWritten(table, tag);
   }
 
-  /** Rows written by the table's latest commit, from Delta's operation metrics. */
-  public long lastCommitRows(String table) {
-    Row last = DeltaTable.forPath(spark, path(table)).history(1).select("operationMetrics").head();
-    Map<String, String> metrics = last.getJavaMap(0);
-    if (metrics == null) {
-      return 0L;
+  /** Rows this write committed (0 when Delta had nothing to commit), from its commit's metrics. */
+  private long rowsWritten(String table, String tag) {
+    return committedRows(table, tag).orElse(0L);
+  }
+
+  /** Rows of the recent commit tagged {@code tag}, from Delta's operation metrics; empty if none. */
+  private OptionalLong committedRows(String table, String tag) {
+    if (!exists(table)) {
+      return OptionalLong.empty();
     }
-    String n = metrics.get("numOutputRows");
-    return n == null ? 0L : Long.parseLong(n);
+    for (Row r : DeltaTable.forPath(spark, path(table)).history(20)
+        .select("userMetadata", "operationMetrics").collectAsList()) {
+      if (tag.equals(r.getString(0))) {
+        Map<String, String> metrics = r.getJavaMap(1);
+        String n = metrics == null ? null : metrics.get("numOutputRows");
+        return OptionalLong.of(n == null ? 0L : Long.parseLong(n));
+      }
+    }
+    return OptionalLong.empty();
   }
 
   /**
@@ -110,7 +221,11 @@ public final class TableStore {
     return read(table).count();
   }
 
-  /** Names of the Delta tables under the root, sorted. */
+  /**
+   * Names of the Delta tables under the root, sorted. A folder whose {@code _delta_log} holds no
+   * commit (a first write that died) is left out with a warning: the stage that owns it
+   * creates it afresh on its next run.
+   */
   public List<String> listTables() {
     List<String> names = new ArrayList<>();
     try {
@@ -122,7 +237,13 @@ public final class TableStore {
       }
       for (FileStatus st : fs.listStatus(rootPath)) {
         if (st.isDirectory() && fs.exists(new Path(st.getPath(), "_delta_log"))) {
-          names.add(st.getPath().getName());
+          String name = st.getPath().getName();
+          if (exists(name)) {
+            names.add(name);
+          } else {
+            LOG.warn("Skipping {}: its _delta_log holds no commit (a first write that did not finish);"
+                + " the next run of the stage that writes it creates it again", st.getPath());
+          }
         }
       }
     } catch (IOException e) {

@@ -1,0 +1,104 @@
+package com.customeranalytics.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.customeranalytics.cli.Pipeline;
+import com.customeranalytics.config.Settings;
+import com.customeranalytics.table.TableStore;
+import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.SparkTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** What a run leaves behind when it is killed, fails, or writes nothing. */
+class RunStateTest {
+  private final SparkSession spark = SparkTest.spark();
+
+  private static final String CSV = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+      + "536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850,United Kingdom\n"
+      + "536366,22633,HAND WARMER,6,12/3/2010 8:28,1.85,13047,United Kingdom\n";
+
+  /** A stage that looks at job_runs while it runs: a killed run would leave exactly this row. */
+  @Test
+  void aStageIsInJobRunsAsRunningWhileItRunsAndOnceWhenDone() {
+    Path wh = SparkTest.tempDir("running-wh");
+    Settings settings = SparkTest.settings(wh, "unused");
+    StageContext ctx = new StageContext(spark, settings, "run-1", "unused");
+    List<String> seen = new ArrayList<>();
+    Stage probe = new Stage() {
+      @Override
+      public String name() {
+        return "probe";
+      }
+
+      @Override
+      public StageResult run(StageContext c) {
+        for (Row r : c.tables().read(Tables.JOB_RUNS).select("run_id", "stage", "status").collectAsList()) {
+          seen.add(r.mkString("/"));
+        }
+        return new StageResult(3, 2, "");
+      }
+    };
+    new JobRunner(List.of(probe)).run(ctx);
+
+    assertThat(seen).containsExactly("run-1/probe/running");
+    List<Row> rows = new TableStore(spark, wh.toString()).read(Tables.JOB_RUNS)
+        .select("stage", "status", "rows_in", "rows_out").collectAsList();
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).mkString("/")).isEqualTo("probe/succeeded/3/2");
+  }
+
+  @Test
+  void aHalfCreatedTableIsSkippedByTheListingAndRecreatedByItsStage() throws Exception {
+    Path in = SparkTest.tempDir("half-in");
+    SparkTest.write(in, "a.csv", CSV);
+    Path wh = SparkTest.tempDir("half-wh");
+    Pipeline.runJob(spark, SparkTest.settings(wh, in.toString(), "stages=ingest,clean"));
+    // A first write of customer_rfm that died before its first commit.
+    Files.createDirectories(wh.resolve(Tables.CUSTOMER_RFM).resolve("_delta_log"));
+    TableStore tables = new TableStore(spark, wh.toString());
+
+    assertThat(tables.listTables()).contains(Tables.JOB_RUNS, Tables.SILVER_SALES)
+        .doesNotContain(Tables.CUSTOMER_RFM);
+    assertThat(tables.read(Tables.JOB_RUNS).count()).isEqualTo(2);
+
+    Pipeline.runJob(spark, SparkTest.settings(wh, in.toString(), "stages=rfm"));
+    assertThat(tables.listTables()).contains(Tables.CUSTOMER_RFM);
+    assertThat(tables.read(Tables.CUSTOMER_RFM).count()).isEqualTo(2);
+  }
+
+  @Test
+  void anAsOfDateBeforeAnySaleFailsAtRfmNamingTheSalesDates() {
+    Path in = SparkTest.tempDir("early-in");
+    SparkTest.write(in, "a.csv", CSV);
+    Path wh = SparkTest.tempDir("early-wh");
+    Pipeline.runJob(spark, SparkTest.settings(wh, in.toString(), "stages=ingest,clean,rfm"));
+
+    assertThatThrownBy(() -> Pipeline.runJob(spark, SparkTest.settings(wh, in.toString(),
+        "stages=rfm,segment", "as-of-date=1999-01-01")))
+        .isInstanceOf(StageFailedException.class)
+        .hasMessageContaining("Stage 'rfm' failed")
+        .hasMessageContaining("from 2010-12-01 to 2010-12-03");
+  }
+
+  /** rows_out is this write's commit: a write that commits nothing reports 0, not an older count. */
+  @Test
+  void aWriteReportsItsOwnCommitsRowsNotAnEarlierOnes() {
+    Path wh = SparkTest.tempDir("rows-wh");
+    TableStore tables = new TableStore(spark, wh.toString(), "run-a");
+    StructType schema = new StructType().add("d", DataTypes.StringType).add("v", DataTypes.IntegerType);
+    List<Row> three = List.of(org.apache.spark.sql.RowFactory.create("x", 1),
+        org.apache.spark.sql.RowFactory.create("x", 2), org.apache.spark.sql.RowFactory.create("x", 3));
+    assertThat(tables.replaceWhere("t", "d = 'x'", spark.createDataFrame(three, schema), "d")).isEqualTo(3);
+    assertThat(tables.replaceWhere("t", "d = 'y'", spark.createDataFrame(List.of(), schema), "d")).isEqualTo(0);
+    assertThat(tables.count("t")).isEqualTo(3);
+  }
+}
