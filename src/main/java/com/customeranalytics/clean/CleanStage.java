@@ -22,6 +22,7 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.trim;
@@ -29,6 +30,7 @@ import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
 import com.customeranalytics.config.Settings;
+import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
@@ -177,11 +179,46 @@ public final class CleanStage implements Stage {
         LOG.info(String.format("  %-9s %-28s %,10d", r.getString(0), r.isNullAt(1) ? "-" : r.getString(1),
             r.getLong(2)));
       }
+      checkInvalidShare(classified, ctx.settings().maxInvalidShare());
       return new StageResult(input, output, figures);
     } finally {
       classified.unpersist();
       ctx.spark().conf().set(shuffleKey, sessionPartitions);
     }
+  }
+
+  /**
+   * Fails (the silver tables are already written: no row is lost) when more than
+   * {@code maxShare} of the newest ingest's rows are invalid, naming the top reasons and an example
+   * line: a wrong delimiter, header mapping or encoding yields a run with nothing useful in it.
+   */
+  static void checkInvalidShare(Dataset<Row> classified, double maxShare) {
+    Row newest = classified.agg(max(col(INGESTED_AT))).head();
+    if (newest.isNullAt(0)) {
+      return;
+    }
+    Dataset<Row> batch = classified.filter(col(INGESTED_AT).equalTo(lit(newest.getTimestamp(0))));
+    List<Row> reasons = batch.groupBy(col(TARGET).equalTo(INVALID).as("invalid"), col(REASON))
+        .agg(count(lit(1)).as("rows")).orderBy(col("rows").desc(), col(REASON)).collectAsList();
+    long total = reasons.stream().mapToLong(r -> r.getLong(2)).sum();
+    long invalid = reasons.stream().filter(r -> r.getBoolean(0)).mapToLong(r -> r.getLong(2)).sum();
+    if (total == 0 || (double) invalid / total <= maxShare) {
+      return;
+    }
+    List<String> top = new ArrayList<>();
+    for (Row r : reasons) {
+      if (r.getBoolean(0) && top.size() < 3) {
+        top.add(String.format("%s %,d", r.getString(1), r.getLong(2)));
+      }
+    }
+    Row example = batch.filter(col(TARGET).equalTo(INVALID)).select(col(SOURCE_FILE), col(RAW_RECORD))
+        .orderBy(col(SOURCE_FILE), col(SOURCE_ROW)).head();
+    throw new InputException(String.format("%,d of the newest ingest's %,d rows (%.1f%%) are invalid, above"
+        + " clean.max-invalid-share = %s: %s. Example from %s: %s. The rows are kept in %s; check"
+        + " ingest.csv.delimiter, ingest.columns and ingest.timestamp-formats for that input, or raise"
+        + " clean.max-invalid-share.", invalid, total, 100.0 * invalid / total, maxShare,
+        String.join(", ", top), example.getString(0), example.isNullAt(1) ? "(no raw text)" : example.getString(1),
+        Tables.SILVER_INVALID));
   }
 
   /** Bytes of input per partition of the classified rows. */

@@ -46,6 +46,9 @@ public final class Settings {
   /** What ingest does with an ingested file whose content has changed since. */
   public enum OnChangedFile { FAIL, REINGEST }
 
+  /** What ingest does with a compressed file that does not decompress to its end. */
+  public enum OnCorruptFile { FAIL, SKIP }
+
   private final Config config;
   private final String warehouse;
   private final String input;
@@ -58,11 +61,13 @@ public final class Settings {
   private final String csvEncoding;
   private final boolean csvMultiLine;
   private final OnChangedFile onChangedFile;
+  private final OnCorruptFile onCorruptFile;
   private final String sampleDir;
   private final long sampleRows;
   private final long sampleSeed;
   private final List<String> nonProductCodes;
   private final String cancellationPrefix;
+  private final double maxInvalidShare;
   private final Map<String, String> spark;
   private final SegmentSettings segment;
   private final LtvSettings ltv;
@@ -96,6 +101,7 @@ public final class Settings {
     this.csvEncoding = nonEmpty(c, "ingest.csv.encoding");
     this.csvMultiLine = c.getBoolean("ingest.csv.multi-line");
     this.onChangedFile = enumValue(c, "ingest.on-changed-file", OnChangedFile.class);
+    this.onCorruptFile = enumValue(c, "ingest.on-corrupt-file", OnCorruptFile.class);
     this.sampleDir = nonEmpty(c, "sample.dir");
     this.sampleRows = positive(c, "sample.rows");
     this.sampleSeed = c.getLong("sample.seed");
@@ -105,6 +111,10 @@ public final class Settings {
     }
     this.nonProductCodes = Collections.unmodifiableList(codes);
     this.cancellationPrefix = nonEmpty(c, "clean.cancellation-prefix");
+    this.maxInvalidShare = c.getDouble("clean.max-invalid-share");
+    if (maxInvalidShare < 0 || maxInvalidShare > 1) {
+      throw error(c, "clean.max-invalid-share", "must be between 0 and 1 (a share of rows), not " + maxInvalidShare);
+    }
     Map<String, String> sparkConf = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : c.getObject(SPARK).entrySet()) {
       ConfigValue v = e.getValue();
@@ -520,11 +530,14 @@ public final class Settings {
   public String csvEncoding() { return csvEncoding; }
   public boolean csvMultiLine() { return csvMultiLine; }
   public OnChangedFile onChangedFile() { return onChangedFile; }
+  public OnCorruptFile onCorruptFile() { return onCorruptFile; }
   public String sampleDir() { return sampleDir; }
   public long sampleRows() { return sampleRows; }
   public long sampleSeed() { return sampleSeed; }
   public List<String> nonProductCodes() { return nonProductCodes; }
   public String cancellationPrefix() { return cancellationPrefix; }
+  /** Fail clean when more than this share of the newest ingest's rows is invalid. */
+  public double maxInvalidShare() { return maxInvalidShare; }
   /** Spark and Hadoop settings for the session (flat, quoted keys). */
   public Map<String, String> spark() { return spark; }
   public SegmentSettings segment() { return segment; }

@@ -3,25 +3,56 @@ package com.customeranalytics.ingest;
 import com.customeranalytics.job.InputException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
 /**
- * A source file's identity by content: the SHA-256 of its bytes as stored (compressed files are
- * not decompressed), so a re-sent copy under another name and an edited file are both told apart
- * from what was ingested. Streamed: memory does not grow with the file.
+ * A source file's identity by content: the SHA-256 of its bytes as stored, so a re-sent copy under
+ * another name and an edited file are both told apart from what was ingested. Streamed: memory
+ * does not grow with the file.
  */
 final class FileIdentity {
   private FileIdentity() {}
 
-  static String sha256(String file, Configuration conf) {
+  /** A compressed file that does not decompress to its end (truncated or damaged). */
+  static final class CorruptFileException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CorruptFileException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * The checksum of {@code file}'s bytes. A compressed file is also decompressed to its end in
+   * the same pass, so a truncated one is caught here, by name, before Spark reads any of it.
+   */
+  static String sha256(String file, Configuration conf) throws CorruptFileException {
     Path p = new Path(file);
-    try (FSDataInputStream in = p.getFileSystem(conf).open(p)) {
+    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
+    MessageDigest md = sha256();
+    try (FSDataInputStream raw = p.getFileSystem(conf).open(p)) {
+      DigestInputStream in = new DigestInputStream(raw, md);
+      if (codec == null) {
+        drain(in);
+      } else {
+        try { // not closed here: that would close the file before its last bytes are hashed
+          drain(codec.createInputStream(in));
+        } catch (IOException | RuntimeException e) {
+          throw new CorruptFileException(String.format("%s does not decompress to its end (%s): it was"
+              + " probably truncated or damaged in transfer", file, e.getMessage() == null
+              ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+        drain(in); // bytes after the compressed stream, so the checksum covers the whole file
+      }
       StringBuilder hex = new StringBuilder("sha256:");
-      for (byte b : digest(in)) {
+      for (byte b : md.digest()) {
         hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
       }
       return hex.toString();
@@ -30,17 +61,18 @@ final class FileIdentity {
     }
   }
 
-  private static byte[] digest(InputStream in) throws IOException {
-    MessageDigest md;
+  private static MessageDigest sha256() {
     try {
-      md = MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("This JVM has no SHA-256", e);
     }
+  }
+
+  private static void drain(InputStream in) throws IOException {
     byte[] buf = new byte[1 << 20];
-    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-      md.update(buf, 0, n);
+    while (in.read(buf) >= 0) {
+      // the digest stream sees every byte
     }
-    return md.digest();
   }
 }

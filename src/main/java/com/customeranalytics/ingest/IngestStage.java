@@ -38,6 +38,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.config.Settings.OnChangedFile;
+import com.customeranalytics.config.Settings.OnCorruptFile;
 import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
@@ -62,6 +63,7 @@ import org.apache.hadoop.io.compress.SplittableCompressionCodec;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -124,9 +126,15 @@ public final class IngestStage implements Stage {
     int skipped = 0;
     int empty = 0;
     int sameContent = 0;
+    List<Row> quarantined = new ArrayList<>();
     for (Source src : sources) {
       if (src.kind == Source.Kind.DELTA) {
         parts.add(readDelta(spark, src.path, already, s));
+        continue;
+      }
+      if (src.size == 0) {
+        LOG.warn("Input file {} is empty: no header, no rows", src.path);
+        empty++;
         continue;
       }
       Ingested before = ingested.get(normalize(src.path));
@@ -134,7 +142,21 @@ public final class IngestStage implements Stage {
         skipped++; // unchanged (or ingested before checksums were kept: known by name only)
         continue;
       }
-      String checksum = FileIdentity.sha256(src.path, conf);
+      String checksum;
+      try {
+        checksum = FileIdentity.sha256(src.path, conf);
+      } catch (FileIdentity.CorruptFileException e) {
+        if (s.onCorruptFile() == OnCorruptFile.FAIL) {
+          throw new InputException("Input file " + e.getMessage() + ". Nothing of this input is"
+              + " ingested. Deliver the file again, or set ingest.on-corrupt-file = skip to ingest the"
+              + " other files and record this one in " + Tables.INGEST_QUARANTINE + ".", e);
+        }
+        LOG.warn("Input file {}: skipped and recorded in {} (ingest.on-corrupt-file = skip)",
+            e.getMessage(), Tables.INGEST_QUARANTINE);
+        quarantined.add(RowFactory.create(src.path, src.size, new Timestamp(src.modifiedAt),
+            e.getMessage(), ctx.runId(), Timestamp.from(ctx.startedAt())));
+        continue;
+      }
       if (before != null) {
         if (checksum.equals(before.checksum)) {
           skipped++; // touched, same bytes
@@ -159,7 +181,6 @@ public final class IngestStage implements Stage {
         sameContent++;
         continue;
       }
-      byContent.putIfAbsent(checksum, src.path);
       switch (src.kind) {
         case CSV:
           CsvHeader h = CsvHeader.read(src.path, conf, s.csvEncoding(), s.csvDelimiter(),
@@ -171,7 +192,8 @@ public final class IngestStage implements Stage {
           }
           if (!h.isKnown()) {
             LOG.warn("Input file {} has an unknown header (no column for {}): its rows are kept as"
-                + " invalid with reason unknown_header. Header: {}", src.path, h.missing, h.line);
+                + " invalid with reason unknown_header.{} Header: {}", src.path, h.missing,
+                delimiterHint(h.line, s), h.line);
           }
           csvByHeader.computeIfAbsent(h.line, k -> new ArrayList<>()).add(src.path);
           headers.putIfAbsent(h.line, h);
@@ -179,6 +201,7 @@ public final class IngestStage implements Stage {
         default:
           parquet.add(src.path);
       }
+      byContent.putIfAbsent(checksum, src.path);
       identities.put(normalize(src.path), new Ingested(src.path, checksum, src.size, src.modifiedAt));
     }
     for (Map.Entry<String, List<String>> g : csvByHeader.entrySet()) {
@@ -190,9 +213,13 @@ public final class IngestStage implements Stage {
           + parquet));
     }
     int newSources = csvByHeader.values().stream().mapToInt(List::size).sum() + parquet.size();
-    String detail = String.format("%d sources: %d new%s, %d already ingested%s, %d empty",
+    String detail = String.format("%d sources: %d new%s, %d already ingested%s, %d empty%s",
         sources.size(), newSources, replaced.isEmpty() ? "" : " (" + replaced.size() + " changed, reingested)",
-        skipped, sameContent == 0 ? "" : ", " + sameContent + " with the content of another", empty);
+        skipped, sameContent == 0 ? "" : ", " + sameContent + " with the content of another", empty,
+        quarantined.isEmpty() ? "" : ", " + quarantined.size() + " corrupt (in " + Tables.INGEST_QUARANTINE + ")");
+    if (!quarantined.isEmpty()) {
+      tables.appendLog(Tables.INGEST_QUARANTINE, spark.createDataFrame(quarantined, QUARANTINE_SCHEMA).coalesce(1));
+    }
     if (parts.isEmpty()) {
       if (!tables.exists(Tables.BRONZE_TRANSACTIONS)) {
         tables.appendExclusive(Tables.BRONZE_TRANSACTIONS, spark.createDataFrame(List.of(), BRONZE_SCHEMA),
@@ -218,6 +245,18 @@ public final class IngestStage implements Stage {
           INVOICE_MONTH);
     }
     return new StageResult(rows, rows, detail);
+  }
+
+  /** " It looks ;-delimited: set ingest.csv.delimiter = ..." when another delimiter maps the header. */
+  static String delimiterHint(String header, Settings s) {
+    for (String d : List.of(";", "\t", "|", ",")) {
+      if (!d.equals(s.csvDelimiter()) && CsvHeader.parse(header, d, s.columnAliases()).isKnown()) {
+        String shown = d.equals("\t") ? "\\t" : d;
+        return " It looks " + (d.equals("\t") ? "tab" : "'" + d + "'") + "-delimited: set"
+            + " ingest.csv.delimiter = \"" + shown + "\" (--set ingest.csv.delimiter=\"" + shown + "\").";
+      }
+    }
+    return " Map its columns with ingest.columns, or check ingest.csv.delimiter (now '" + s.csvDelimiter() + "').";
   }
 
   /** A source as recorded in bronze (or about to be): path as stored, content checksum, listing. */
@@ -406,6 +445,15 @@ public final class IngestStage implements Stage {
     return when(dec.equalTo(functions.floor(dec)), expr("try_cast(try_cast(trim(`" + field
         + "`) as decimal(38,6)) as " + type.sql() + ")"));
   }
+
+  /** ingest_quarantine schema: one row per file set aside by a run. */
+  public static final StructType QUARANTINE_SCHEMA = new StructType()
+      .add(SOURCE_FILE, DataTypes.StringType, false)
+      .add(SOURCE_SIZE, DataTypes.LongType, false)
+      .add(SOURCE_MODIFIED_AT, DataTypes.TimestampType, false)
+      .add("error", DataTypes.StringType, false)
+      .add(RUN_ID, DataTypes.StringType, false)
+      .add("quarantined_at", DataTypes.TimestampType, false);
 
   /** bronze_transactions schema: typed input fields, parse outcome, lineage. */
   public static final StructType BRONZE_SCHEMA = new StructType()

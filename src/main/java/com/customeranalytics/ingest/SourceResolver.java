@@ -2,6 +2,7 @@ package com.customeranalytics.ingest;
 
 import com.customeranalytics.config.Settings.InputFormat;
 import com.customeranalytics.job.InputException;
+import com.customeranalytics.table.StorageEndpoint;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ final class SourceResolver {
         }
       }
     } catch (IOException e) {
-      throw new InputException("Cannot read input " + input + endpoint(pattern, conf) + ": "
+      throw new InputException("Cannot read input " + input + StorageEndpoint.describe(pattern, conf) + ": "
           + e.getMessage(), e);
     }
     if (sources.isEmpty()) {
@@ -52,20 +53,6 @@ final class SourceResolver {
     }
     sources.sort((a, b) -> a.path.compareTo(b.path));
     return sources;
-  }
-
-  /**
-   * For s3a:// input, the S3 endpoint in use (the bucket's own setting first, as S3A does), so a
-   * wrong or unreachable endpoint is named in the error; empty for other file systems.
-   */
-  static String endpoint(Path path, Configuration conf) {
-    String bucket = path.toUri().getHost();
-    if (!"s3a".equals(path.toUri().getScheme()) || bucket == null) {
-      return "";
-    }
-    String endpoint = conf.getTrimmed("fs.s3a.bucket." + bucket + ".endpoint",
-        conf.getTrimmed("fs.s3a.endpoint", ""));
-    return " (S3 endpoint " + (endpoint.isEmpty() ? "not set: the AWS default" : endpoint) + ")";
   }
 
   /** Files and folders starting with '_' or '.' (e.g. _SUCCESS, .crc) are not data. */

@@ -65,8 +65,8 @@ public final class JobRunner {
       } catch (Exception e) {
         ctx.spark().sparkContext().clearJobGroup();
         throw new StageFailedException(stage.name(), new InputException("Cannot write "
-            + Tables.JOB_RUNS + " under " + ctx.tables().root() + " (is the storage read-only or full?),"
-            + " so the stage did not start: " + StageFailedException.rootMessage(e), e));
+            + Tables.JOB_RUNS + " under " + ctx.tables().describeRoot() + ", so the stage did not start"
+            + " (is the storage unreachable, read-only or full?): " + StageFailedException.rootMessage(e), e));
       }
       StageResult r;
       double secs;
@@ -83,6 +83,7 @@ public final class JobRunner {
         StageFailedException failure = e instanceof StageFailedException
             ? (StageFailedException) e : new StageFailedException(stage.name(), e);
         LOG.error(String.format("%s FAILED after %.1f s: %s", step, failedAfter, failure.getMessage()));
+        LOG.debug(step + " failure, with its causes", e); // one line above; the trace only at debug
         try {
           record(ctx, stage.name(), FAILED, start, failedAfter, null, null, null, failure.getMessage());
         } catch (Exception recordError) { // e.g. the warehouse itself cannot be reached
@@ -96,7 +97,7 @@ public final class JobRunner {
       } catch (Exception e) {
         throw new StageFailedException(stage.name(), new InputException(stage.name()
             + " finished and its tables are written, but its " + Tables.JOB_RUNS + " row could not be"
-            + " (is the storage under " + ctx.tables().root() + " read-only or full?): " + StageFailedException.rootMessage(e), e));
+ + " (is the storage under " + ctx.tables().describeRoot() + " unreachable, read-only or full?): " + StageFailedException.rootMessage(e), e));
       } finally {
         ctx.spark().sparkContext().clearJobGroup();
       }

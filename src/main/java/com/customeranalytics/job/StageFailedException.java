@@ -1,6 +1,7 @@
 package com.customeranalytics.job;
 
 import com.customeranalytics.table.ConcurrentWriteException;
+import com.customeranalytics.table.MissingTableException;
 
 /** A stage failed; the message names the stage and the cause. */
 public class StageFailedException extends RuntimeException {
@@ -19,7 +20,8 @@ public class StageFailedException extends RuntimeException {
   public static String rootMessage(Throwable t) {
     String msg = null;
     for (Throwable c = t; c != null; c = c.getCause()) {
-      boolean plain = c instanceof InputException || c instanceof ConcurrentWriteException;
+      boolean plain = c instanceof InputException || c instanceof ConcurrentWriteException
+          || c instanceof MissingTableException;
       if (plain || msg == null) {
         msg = c.getClass().getSimpleName() + ": " + c.getMessage();
         if (plain) {

@@ -48,6 +48,11 @@ public final class TableStore {
     return root;
   }
 
+  /** The root, with its S3 endpoint for s3a:// roots (for error messages). */
+  public String describeRoot() {
+    return root + StorageEndpoint.describe(new Path(root), spark.sparkContext().hadoopConfiguration());
+  }
+
   public String path(String table) {
     return root + "/" + table;
   }
@@ -58,8 +63,10 @@ public final class TableStore {
 
   public Dataset<Row> read(String table) {
     if (!exists(table)) {
-      throw new IllegalStateException("Table " + table + " does not exist under " + root
-          + ": run the stage that writes it first");
+      String stage = Tables.writtenBy(table);
+      throw new MissingTableException("Table " + table + " does not exist under " + root + ": run "
+          + (stage == null ? "the stage that writes it" : "the " + stage + " stage (--stages " + stage + ")")
+          + " first");
     }
     return spark.read().format("delta").load(path(table));
   }

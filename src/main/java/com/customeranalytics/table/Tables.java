@@ -48,6 +48,8 @@ public final class Tables {
   public static final String SEGMENT_SUMMARY = "segment_summary";
   /** Data-driven statements with their figures, one per row. */
   public static final String INSIGHTS = "insights";
+  /** Input files ingest set aside (ingest.on-corrupt-file = skip): file, error, run. */
+  public static final String INGEST_QUARANTINE = "ingest_quarantine";
   /** One row per stage run. */
   public static final String JOB_RUNS = "job_runs";
 
@@ -66,6 +68,41 @@ public final class Tables {
       case SILVER_EXCLUDED:
       case SILVER_INVALID:
         return Columns.INVOICE_TS + "," + Columns.CUSTOMER_ID;
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * The stage that writes {@code table} (pipeline stage names), for messages such as "run the
+   * rfm stage first"; null for the run logs every stage writes.
+   */
+  public static String writtenBy(String table) {
+    if (table.startsWith("silver_") || table.equals(DQ_REPORT)) {
+      return "clean";
+    }
+    if (table.startsWith("ltv_")) {
+      return "ltv";
+    }
+    if (table.startsWith("next_purchase_")) {
+      return "next_purchase";
+    }
+    switch (table) {
+      case BRONZE_TRANSACTIONS:
+      case INGEST_QUARANTINE:
+        return "ingest";
+      case CUSTOMER_RFM:
+        return "rfm";
+      case CUSTOMER_SEGMENTS:
+      case RFM_CLUSTER_PROFILES:
+      case KMEANS_K_SELECTION:
+        return "segment";
+      case MONTHLY_METRICS:
+      case COHORT_RETENTION:
+      case COUNTRY_ROLLUP:
+      case SEGMENT_SUMMARY:
+      case INSIGHTS:
+        return "rollups";
       default:
         return null;
     }

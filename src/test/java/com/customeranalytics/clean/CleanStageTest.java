@@ -67,7 +67,9 @@ class CleanStageTest {
     SparkTest.write(in, "e-header-only.csv", UCI);
     wh = SparkTest.tempDir("clean-wh");
     tables = new TableStore(spark, wh.toString());
-    Pipeline.runJob(spark, SparkTest.settings(wh, in.toString(), "stages=ingest,clean"));
+    // A fixture of edge cases, most of them invalid on purpose: the share check (see
+    // IngestReliabilityTest) is not what is tested here.
+    Pipeline.runJob(spark, SparkTest.settings(wh, in.toString(), "stages=ingest,clean", "clean.max-invalid-share=1"));
   }
 
   private static byte[] concat(String a, String b, byte[] c, String d) {
@@ -156,11 +158,11 @@ class CleanStageTest {
     Path wh2 = SparkTest.tempDir("clean-rerun");
     Path in = SparkTest.tempDir("clean-rerun-in");
     SparkTest.write(in, "a.csv", UCI + SALE + SALE + GUEST + POST);
-    Pipeline.runJob(spark, SparkTest.settings(wh2, in.toString(), "stages=ingest,clean"));
+    Pipeline.runJob(spark, SparkTest.settings(wh2, in.toString(), "stages=ingest,clean", "clean.max-invalid-share=1"));
     TableStore t = new TableStore(spark, wh2.toString());
     List<Row> before = t.read(Tables.SILVER_SALES).orderBy("invoice_no").collectAsList();
-    Pipeline.runJob(spark, SparkTest.settings(wh2, in.toString(), "stages=clean"));
-    Pipeline.runJob(spark, SparkTest.settings(wh2, in.toString(), "stages=ingest,clean"));
+    Pipeline.runJob(spark, SparkTest.settings(wh2, in.toString(), "stages=clean", "clean.max-invalid-share=1"));
+    Pipeline.runJob(spark, SparkTest.settings(wh2, in.toString(), "stages=ingest,clean", "clean.max-invalid-share=1"));
     assertThat(t.read(Tables.SILVER_SALES).orderBy("invoice_no").collectAsList()).isEqualTo(before);
     assertThat(t.read(Tables.SILVER_SALES).count()).isEqualTo(2);
     assertThat(t.read(Tables.SILVER_EXCLUDED).count()).isEqualTo(2);

@@ -138,22 +138,35 @@ class S3PipelineTest {
   void aWrongEndpointFailsFastNamingTheEndpoint() {
     String endpoint = "http://127.0.0.1:" + S3Proxy.freePort(); // closed: nothing listens there
     S3Proxy.configureBucket(hadoopConf, UNREACHABLE_BUCKET, endpoint);
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    long start = System.nanoTime();
-    int code = Main.execute(new String[] {"run", "--stages", STAGES, "--as-of", "2011-12-09",
+    // The input on the unreachable endpoint, the warehouse local.
+    String message = failFast(new String[] {"run", "--stages", STAGES, "--as-of", "2011-12-09",
         "--input", "s3a://" + UNREACHABLE_BUCKET + "/raw/", "--warehouse",
-        "s3a://" + UNREACHABLE_BUCKET + "/warehouse"}, Map.of(), System.out,
-        new PrintStream(err, true, StandardCharsets.UTF_8), s -> SparkTest.spark());
-    double seconds = (System.nanoTime() - start) / 1e9;
+        SparkTest.tempDir("s3-wrong-endpoint-wh").toString()});
+    assertThat(message).contains("Stage 'ingest' failed")
+        .contains("Cannot read input s3a://" + UNREACHABLE_BUCKET + "/raw/ (S3 endpoint " + endpoint + ")");
 
+    // The warehouse there too: the stage's first write (its job_runs row) names it.
+    message = failFast(new String[] {"run", "--stages", STAGES, "--as-of", "2011-12-09",
+        "--input", "s3a://" + UNREACHABLE_BUCKET + "/raw/", "--warehouse",
+        "s3a://" + UNREACHABLE_BUCKET + "/warehouse"});
+    assertThat(message).contains("Stage 'ingest' failed")
+        .contains("Cannot write job_runs under s3a://" + UNREACHABLE_BUCKET + "/warehouse (S3 endpoint "
+            + endpoint + "), so the stage did not start");
+  }
+
+  private static String failFast(String[] args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    long start = System.nanoTime();
+    int code = Main.execute(args, Map.of(), System.out, new PrintStream(err, true, StandardCharsets.UTF_8),
+        s -> SparkTest.spark());
+    double seconds = (System.nanoTime() - start) / 1e9;
     String message = err.toString(StandardCharsets.UTF_8);
     System.err.printf(Locale.ROOT, "S3PipelineTest: wrong endpoint failed after %.1f s: %s%n", seconds,
         message.lines().findFirst().orElse(""));
     assertThat(code).as(message).isEqualTo(Main.FAILED);
     assertThat(seconds).as(message).isLessThan(WRONG_ENDPOINT_LIMIT_SECONDS);
-    assertThat(message).contains("Stage 'ingest' failed")
-        .contains("Cannot read input s3a://" + UNREACHABLE_BUCKET + "/raw/ (S3 endpoint " + endpoint + ")");
+    return message;
   }
 
   private static void run(String stages) {

@@ -126,6 +126,54 @@ class IngestReliabilityTest {
     assertThat(lastDetail(wh)).contains("0 new, 1 already ingested");
   }
 
+  @Test
+  void aTruncatedGzipFailsNamingTheFileOrIsQuarantinedWhileTheOthersAreIngested() throws IOException {
+    Path in = SparkTest.tempDir("gz-in");
+    Path wh = SparkTest.tempDir("gz-wh");
+    SparkTest.write(in, "good.csv", lines(660000, 15));
+    byte[] whole = Files.readAllBytes(SparkTest.realFile());
+    Files.write(in.resolve("cut.csv.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+
+    assertThatThrownBy(() -> Pipeline.runJob(spark, SparkTest.settings(wh, in.toString(), "stages=ingest")))
+        .isInstanceOf(StageFailedException.class)
+        .hasMessageContaining("cut.csv.gz does not decompress to its end")
+        .hasMessageContaining("ingest.on-corrupt-file = skip");
+    assertThat(new TableStore(spark, wh.toString()).exists(Tables.BRONZE_TRANSACTIONS)).isFalse();
+
+    ingest(wh, in, "ingest.on-corrupt-file=skip");
+    assertThat(bronzeRows(wh)).isEqualTo(15);
+    List<Row> q = new TableStore(spark, wh.toString()).read(Tables.INGEST_QUARANTINE)
+        .select("source_file", "source_size", "error").collectAsList();
+    assertThat(q).hasSize(1);
+    assertThat(q.get(0).getString(0)).endsWith("cut.csv.gz");
+    assertThat(q.get(0).getLong(1)).isEqualTo(whole.length / 2);
+    assertThat(q.get(0).getString(2)).contains("truncated");
+  }
+
+  /** A ;-delimited file under the default , : the run fails at clean naming the reason and the fix. */
+  @Test
+  void aRunWhoseNewRowsAreMostlyInvalidFailsNamingTheReasonAndKeepsTheRows() throws IOException {
+    Path in = SparkTest.tempDir("semi-in");
+    Path wh = SparkTest.tempDir("semi-wh");
+    SparkTest.write(in, "semi.csv", lines(670000, 20).replace(",", ";"));
+
+    assertThatThrownBy(() -> Pipeline.runJob(spark, SparkTest.settings(wh, in.toString(), "stages=ingest,clean")))
+        .isInstanceOf(StageFailedException.class)
+        .hasMessageContaining("Stage 'clean' failed")
+        .hasMessageContaining("20 of the newest ingest's 20 rows (100.0%) are invalid")
+        .hasMessageContaining("unknown_header 20")
+        .hasMessageContaining("ingest.csv.delimiter");
+    TableStore t = new TableStore(spark, wh.toString());
+    assertThat(t.read(Tables.SILVER_INVALID).count()).isEqualTo(20);
+    assertThat(IngestStage.delimiterHint(HEADER.trim().replace(",", ";"), SparkTest.settings()))
+        .contains("set ingest.csv.delimiter = \";\"");
+
+    // With the right delimiter the same file is all sales.
+    Path wh2 = SparkTest.tempDir("semi-wh2");
+    Pipeline.runJob(spark, SparkTest.settings(wh2, in.toString(), "stages=ingest,clean", "ingest.csv.delimiter=;"));
+    assertThat(new TableStore(spark, wh2.toString()).read(Tables.SILVER_SALES).count()).isEqualTo(20);
+  }
+
   /**
    * Two real processes on one warehouse, the second started a second after the first, both
    * seeing the same new file: it is ingested once. The run that loses says why and exits 1.

@@ -89,6 +89,15 @@ class RunStateTest {
         .hasMessageContaining("from 2010-12-01 to 2010-12-03");
   }
 
+  @Test
+  void aStageWhoseInputTableIsMissingNamesTheStageThatWritesIt() {
+    Path wh = SparkTest.tempDir("empty-wh");
+    assertThatThrownBy(() -> Pipeline.runJob(spark, SparkTest.settings(wh, "unused", "stages=ltv")))
+        .isInstanceOf(StageFailedException.class)
+        .hasMessage("Stage 'ltv' failed: Table silver_sales does not exist under " + wh
+            + ": run the clean stage (--stages clean) first");
+  }
+
   /** rows_out is this write's commit: a write that commits nothing reports 0, not an older count. */
   @Test
   void aWriteReportsItsOwnCommitsRowsNotAnEarlierOnes() {
