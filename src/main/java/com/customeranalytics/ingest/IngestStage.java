@@ -506,6 +506,12 @@ public final class IngestStage implements Stage {
     // Problems, in field order; the clean stage uses the first as the row's reason.
     List<Column> problems = new ArrayList<>();
     problems.add(when(col(CORRUPT).isNotNull(), lit("malformed_row")));
+    // Bytes that are not text in ingest.csv.encoding reach us as U+FFFD: flagged, not passed on.
+    Column replaced = lit(false);
+    for (String f : FIELDS) {
+      replaced = replaced.or(coalesce(col(f).contains("\uFFFD"), lit(false)));
+    }
+    problems.add(when(replaced, lit("invalid_encoding")));
     for (String f : FIELDS) {
       if (REQUIRED.contains(f)) {
         problems.add(when(text.get(f).isNull(), lit("missing_" + f)));

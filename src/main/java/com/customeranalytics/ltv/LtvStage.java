@@ -141,8 +141,9 @@ public final class LtvStage implements Stage {
     ModelWindows w = windows(asOf, s);
     LOG.info("ltv windows: features {}..{}, label {}..{}, scoring features {}..{}", w.featureStart,
         w.featureEnd, w.targetStart, w.targetEnd, w.scoreStart, w.scoreEnd);
-    Dataset<Row> sales = tables.read(Tables.SILVER_SALES);
-    Dataset<Row> returns = tables.read(Tables.SILVER_RETURNS);
+    List<Dataset<Row>> silver = tables.readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
+    Dataset<Row> sales = silver.get(0);
+    Dataset<Row> returns = silver.get(1);
 
     List<CustomerFeatures> windows = CustomerFeatures.trainingAndScoring(sales, returns, w, s.segment());
     try (CustomerFeatures features = windows.get(0); CustomerFeatures current = windows.get(1)) {

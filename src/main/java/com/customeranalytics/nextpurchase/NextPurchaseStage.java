@@ -98,8 +98,9 @@ public final class NextPurchaseStage implements Stage {
     ModelWindows w = windows(asOf, s);
     LOG.info("next_purchase windows: features {}..{}, next {}..{}, scoring features {}..{}",
         w.featureStart, w.featureEnd, w.targetStart, w.targetEnd, w.scoreStart, w.scoreEnd);
-    Dataset<Row> sales = tables.read(Tables.SILVER_SALES);
-    Dataset<Row> returns = tables.read(Tables.SILVER_RETURNS);
+    List<Dataset<Row>> silver = tables.readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
+    Dataset<Row> sales = silver.get(0);
+    Dataset<Row> returns = silver.get(1);
     List<CustomerFeatures> windows = CustomerFeatures.trainingAndScoring(sales, returns, w, s.segment());
     try (CustomerFeatures features = windows.get(0); CustomerFeatures current = windows.get(1)) {
       Dataset<Row> rows = trainingSet(features.withGaps(CustomerFeatures.purchaseGaps(sales, w.featureStart,

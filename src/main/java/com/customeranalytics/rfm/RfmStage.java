@@ -15,6 +15,7 @@ import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
 import com.customeranalytics.table.Tables;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -33,7 +34,8 @@ public final class RfmStage implements Stage {
   @Override
   public StageResult run(StageContext ctx) {
     LocalDate asOf = ctx.asOf();
-    Dataset<Row> sales = ctx.tables().read(Tables.SILVER_SALES);
+    List<Dataset<Row>> silver = ctx.tables().readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
+    Dataset<Row> sales = silver.get(0);
     if (Rfm.window(sales, null, asOf).isEmpty()) { // stops at the first row (file statistics skip)
       Row range = sales.filter(col(CUSTOMER_ID).isNotNull())
           .agg(min(to_date(col(INVOICE_TS))), max(to_date(col(INVOICE_TS)))).head();
@@ -44,7 +46,7 @@ public final class RfmStage implements Stage {
               + " has customer sales from " + range.getDate(0) + " to " + range.getDate(1)
               + ". Pass --as-of within that range.");
     }
-    Dataset<Row> rfm = Rfm.compute(sales, ctx.tables().read(Tables.SILVER_RETURNS), asOf);
+    Dataset<Row> rfm = Rfm.compute(sales, silver.get(1), asOf);
     long rows = ctx.tables().replaceWhere(Tables.CUSTOMER_RFM, AS_OF_DATE + " = '" + asOf + "'",
         rfm, AS_OF_DATE);
     return new StageResult(ctx.tables().count(Tables.SILVER_SALES), rows, "as of " + asOf);

@@ -157,7 +157,8 @@ public final class RollupsStage implements Stage {
       throw new InputException(Tables.CUSTOMER_SEGMENTS + " has no rows as of " + asOf
           + ": run the segment stage for that date first");
     }
-    Result r = compute(tables.read(Tables.SILVER_SALES), tables.read(Tables.SILVER_RETURNS), segments,
+    List<Dataset<Row>> silver = tables.readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
+    Result r = compute(silver.get(0), silver.get(1), segments,
         asOf, ctx.settings());
     try {
       String where = AS_OF_DATE + " = '" + asOf + "'";

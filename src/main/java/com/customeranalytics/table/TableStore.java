@@ -71,6 +71,45 @@ public final class TableStore {
     return spark.read().format("delta").load(path(table));
   }
 
+  /**
+   * Reads tables that one stage writes together, the table {@code writtenLast} last (clean: the
+   * four silver tables, then dq_report), each pinned to its latest version. Fails when one of
+   * them was rewritten after {@code writtenLast}'s latest commit by another run: a run that died
+   * between its writes, whose tables must not be read as one set. (A write with nothing to commit
+   * keeps an older commit, which is fine.) Without {@code writtenLast} (test fixtures) there is
+   * nothing to check against.
+   */
+  public List<Dataset<Row>> readWrittenTogether(List<String> names, String writtenLast) {
+    Row last = exists(writtenLast) ? latestCommit(writtenLast) : null;
+    List<Dataset<Row>> out = new ArrayList<>();
+    for (String t : names) {
+      if (!exists(t)) {
+        read(t); // fails naming the stage to run
+      }
+      Row c = latestCommit(t);
+      if (last != null && c.getTimestamp(1).after(last.getTimestamp(1)) && !run(c).equals(run(last))) {
+        String stage = Tables.writtenBy(t);
+        throw new IllegalStateException(String.format("%s was rewritten by run %s after the last complete"
+            + " %s (run %s, which wrote %s last): that run did not finish its writes, so the tables are"
+            + " not one consistent set. Run the %s stage again (--stages %s): it rewrites all of them.",
+            t, run(c), stage, run(last), writtenLast, stage, stage));
+      }
+      out.add(spark.read().format("delta").option("versionAsOf", c.getLong(0)).load(path(t)));
+    }
+    return out;
+  }
+
+  /** version, timestamp, userMetadata of the table's latest commit. */
+  private Row latestCommit(String table) {
+    return DeltaTable.forPath(spark, path(table)).history(1).select("version", "timestamp", "userMetadata").head();
+  }
+
+  /** The run a commit's tag names ("" for commits made before tags). */
+  private static String run(Row commit) {
+    String tag = commit.isNullAt(2) ? "" : commit.getString(2);
+    return tag.contains("/") ? tag.substring(0, tag.indexOf('/')) : "(untagged)";
+  }
+
   /** The table's latest version; -1 when it does not exist yet. */
   public long version(String table) {
     if (!exists(table)) {
@@ -162,7 +201,8 @@ public final class TableStore {
    */
   public long appendLog(String table, Dataset<Row> rows) {
     String tag = tag(table);
-    writer(table, rows, tag).mode(SaveMode.Append).option("mergeSchema", "true").save(path(table));
+    retryConcurrent(() -> writer(table, rows, tag).mode(SaveMode.Append).option("mergeSchema", "true")
+        .save(path(table)));
     return rowsWritten(table, tag);
   }
 
@@ -172,9 +212,34 @@ public final class TableStore {
       return appendLog(table, rows);
     }
     String tag = tag(table);
-    writer(table, rows, tag).mode(SaveMode.Overwrite).option("replaceWhere", predicate)
-        .option("mergeSchema", "true").save(path(table));
+    retryConcurrent(() -> writer(table, rows, tag).mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+        .option("mergeSchema", "true").save(path(table)));
     return rowsWritten(table, tag);
+  }
+
+  /**
+   * Runs a run-log write again when another run's log write won the commit: the logs are shared
+   * by concurrent runs, and replacing one run's row reads the whole (unpartitioned) table, so
+   * Delta reports a conflict with any concurrent append. The write is idempotent, so it is retried.
+   */
+  private static void retryConcurrent(Runnable write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write.run();
+        return;
+      } catch (RuntimeException e) {
+        if (!concurrent(e) || attempt == 5) {
+          throw e;
+        }
+        LOG.info("Concurrent commit to a run log; writing again (attempt {})", attempt + 1);
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** Replaces the whole table (schema included); returns the rows written. */

@@ -50,6 +50,8 @@ public final class Tables {
   public static final String INSIGHTS = "insights";
   /** Input files ingest set aside (ingest.on-corrupt-file = skip): file, error, run. */
   public static final String INGEST_QUARANTINE = "ingest_quarantine";
+  /** What the customer stages read from clean, as one set (see TableStore.readWrittenTogether). */
+  public static final java.util.List<String> SALES_AND_RETURNS = java.util.List.of(SILVER_SALES, SILVER_RETURNS);
   /** One row per stage run. */
   public static final String JOB_RUNS = "job_runs";
 

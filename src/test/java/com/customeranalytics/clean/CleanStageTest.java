@@ -61,7 +61,7 @@ class CleanStageTest {
         + "\n";                                                                  // blank: not a row
     SparkTest.write(in, "a.csv", a);
     Files.write(in.resolve("b.csv"), concat(UCI + SALE,                           // duplicate across files
-        "536394,22636,CAF", new byte[] {(byte) 0xE9}, ",4,2010-12-03 10:00:00,2.00,17852,France\n")); // sale
+        "536394,22636,CAF", new byte[] {(byte) 0xE9}, ",4,2010-12-03 10:00:00,2.00,17852,France\n")); // invalid_encoding (Latin-1 byte in UTF-8)
     SparkTest.write(in, "c-unknown.csv", "Order,Item,Qty\n1,2,3\n4,5,6\n");      // 2 x unknown_header
     SparkTest.write(in, "d-empty.csv", "");
     SparkTest.write(in, "e-header-only.csv", UCI);
@@ -95,7 +95,7 @@ class CleanStageTest {
   @Test
   void everyRowLandsInExactlyOneTableWithItsReason() {
     assertThat(tables.read(Tables.BRONZE_TRANSACTIONS).count()).isEqualTo(29);
-    assertThat(tables.read(Tables.SILVER_SALES).count()).isEqualTo(4);
+    assertThat(tables.read(Tables.SILVER_SALES).count()).isEqualTo(3);
     assertThat(byReason(Tables.SILVER_RETURNS)).containsOnly(Map.entry("cancellation", 2L));
     assertThat(byReason(Tables.SILVER_EXCLUDED)).containsOnly(
         Map.entry("duplicate", 3L),
@@ -109,7 +109,8 @@ class CleanStageTest {
         Map.entry("malformed_row", 4L),
         Map.entry("unparseable_invoice_ts", 2L),
         Map.entry("unparseable_unit_price", 1L),
-        Map.entry("unknown_header", 2L));
+        Map.entry("unknown_header", 2L),
+        Map.entry("invalid_encoding", 1L));
   }
 
   @Test
@@ -118,13 +119,15 @@ class CleanStageTest {
     for (Row r : tables.read(Tables.SILVER_SALES).collectAsList()) {
       sales.put(r.getAs("invoice_no"), r);
     }
-    assertThat(sales).containsOnlyKeys("536365", "536376", "536392", "536394");
+    assertThat(sales).containsOnlyKeys("536365", "536376", "536392");
     assertThat(sales.get("536365").<Double>getAs("revenue")).isCloseTo(15.3, org.assertj.core.api.Assertions.within(1e-9));
     assertThat(sales.get("536365").<Boolean>getAs("is_guest")).isFalse();
     assertThat(sales.get("536365").<String>getAs("invoice_month")).isEqualTo("2010-12");
     assertThat(sales.get("536376").<Boolean>getAs("is_guest")).isTrue();
     assertThat(sales.get("536392").<String>getAs("description")).isEqualTo("SAY \"HELLO\", FRIEND");
-    assertThat(sales.get("536394").<String>getAs("description")).isEqualTo("CAF\uFFFD");
+    Row latin1 = tables.read(Tables.SILVER_INVALID).filter(col("invoice_no").equalTo("536394")).first();
+    assertThat(latin1.<String>getAs("reason")).isEqualTo("invalid_encoding");
+    assertThat(latin1.<String>getAs("raw_record")).startsWith("536394,22636,CAF\uFFFD,4,");
     // The first of the duplicates (by source file, then file order) is the one kept.
     assertThat(sales.get("536365").<String>getAs("source_file")).endsWith("a.csv");
     assertThat(sales.get("536365").<Long>getAs("source_row")).isZero();
@@ -147,8 +150,8 @@ class CleanStageTest {
     for (Row r : dq.filter(col("reason").equalTo("_total")).collectAsList()) {
       totals.put(r.getAs("table_name"), r.getAs("rows"));
     }
-    assertThat(totals).containsOnly(Map.entry("silver_sales", 4L), Map.entry("silver_returns", 2L),
-        Map.entry("silver_excluded", 11L), Map.entry("silver_invalid", 12L));
+    assertThat(totals).containsOnly(Map.entry("silver_sales", 3L), Map.entry("silver_returns", 2L),
+        Map.entry("silver_excluded", 11L), Map.entry("silver_invalid", 13L));
     assertThat(dq.filter(col("table_name").equalTo("silver_excluded").and(col("reason").equalTo("duplicate")))
         .first().<Long>getAs("rows")).isEqualTo(3L);
   }

@@ -123,7 +123,7 @@ class IngestStageTest {
         Map.entry(",,,,,,,", "missing_invoice_no;missing_stock_code;missing_quantity;missing_invoice_ts;missing_unit_price"),
         Map.entry("9", "unparseable_invoice_ts"),
         Map.entry("10", "missing_stock_code"),
-        Map.entry("11", "ok"),
+        Map.entry("11", "invalid_encoding"),
         Map.entry("1,2", "unknown_header"),
         Map.entry("3,4", "unknown_header"));
     Row four = bronze.filter(col("invoice_no").equalTo("4")).first();
@@ -135,8 +135,10 @@ class IngestStageTest {
     assertThat(nine.<Integer>getAs("quantity")).isEqualTo(6);
     assertThat(nine.<Double>getAs("unit_price")).isEqualTo(100.0);
     Row eleven = bronze.filter(col("invoice_no").equalTo("11")).first();
-    assertThat(eleven.<String>getAs("description")).isEqualTo("caf\uFFFD"); // bad byte replaced, row kept
-    assertThat(bronze.filter(col("parse_error").isNull()).count()).isEqualTo(3);
+    // A byte that is not UTF-8 arrives as U+FFFD: the row is kept, flagged, with its text.
+    assertThat(eleven.<String>getAs("description")).isEqualTo("caf\uFFFD");
+    assertThat(eleven.<String>getAs("raw_record")).startsWith("11,A,caf\uFFFD,1,");
+    assertThat(bronze.filter(col("parse_error").isNull()).count()).isEqualTo(2);
   }
 
   @Test
