@@ -199,22 +199,21 @@ public final class TableStore {
    * Appends to a run log (job_runs, dq_report) whose schema may gain columns between versions:
    * new columns are merged in rather than failing a finished stage.
    */
-  public long appendLog(String table, Dataset<Row> rows) {
+  public void appendLog(String table, Dataset<Row> rows) {
     String tag = tag(table);
     retryConcurrent(() -> writer(table, rows, tag).mode(SaveMode.Append).option("mergeSchema", "true")
         .save(path(table)));
-    return rowsWritten(table, tag);
   }
 
   /** As {@link #appendLog}, replacing the rows matching {@code predicate} (e.g. one run's row). */
-  public long replaceLog(String table, String predicate, Dataset<Row> rows) {
+  public void replaceLog(String table, String predicate, Dataset<Row> rows) {
     if (!exists(table)) {
-      return appendLog(table, rows);
+      appendLog(table, rows);
+      return;
     }
     String tag = tag(table);
     retryConcurrent(() -> writer(table, rows, tag).mode(SaveMode.Overwrite).option("replaceWhere", predicate)
         .option("mergeSchema", "true").save(path(table)));
-    return rowsWritten(table, tag);
   }
 
   /**
