@@ -3,6 +3,7 @@ package com.customeranalytics.ingest;
 import com.customeranalytics.job.InputException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,22 +35,30 @@ final class FileIdentity {
    * the same pass, so a truncated one is caught here, by name, before Spark reads any of it.
    */
   static String sha256(String file, Configuration conf) throws CorruptFileException {
+    return sha256(file, conf, null);
+  }
+
+  /**
+   * As {@link #sha256(String, Configuration)}; the file's content (decompressed) is also written
+   * to {@code content} when it is not null, so other checks need not read the file again.
+   */
+  static String sha256(String file, Configuration conf, OutputStream content) throws CorruptFileException {
     Path p = new Path(file);
     CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
     MessageDigest md = sha256();
     try (FSDataInputStream raw = p.getFileSystem(conf).open(p)) {
       DigestInputStream in = new DigestInputStream(raw, md);
       if (codec == null) {
-        drain(in);
+        drain(in, content);
       } else {
         try { // not closed here: that would close the file before its last bytes are hashed
-          drain(codec.createInputStream(in));
+          drain(codec.createInputStream(in), content);
         } catch (IOException | RuntimeException e) {
           throw new CorruptFileException(String.format("%s does not decompress to its end (%s): it was"
               + " probably truncated or damaged in transfer", file, e.getMessage() == null
               ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
-        drain(in); // bytes after the compressed stream, so the checksum covers the whole file
+        drain(in, null); // bytes after the compressed stream, so the checksum covers the whole file
       }
       StringBuilder hex = new StringBuilder("sha256:");
       for (byte b : md.digest()) {
@@ -69,10 +78,16 @@ final class FileIdentity {
     }
   }
 
-  private static void drain(InputStream in) throws IOException {
+  private static void drain(InputStream in, OutputStream content) throws IOException {
     byte[] buf = new byte[1 << 20];
-    while (in.read(buf) >= 0) {
-      // the digest stream sees every byte
+    int n;
+    while ((n = in.read(buf)) >= 0) { // the digest stream sees every byte
+      if (content != null) {
+        content.write(buf, 0, n);
+      }
+    }
+    if (content != null) {
+      content.close();
     }
   }
 }

@@ -127,6 +127,7 @@ public final class IngestStage implements Stage {
     int empty = 0;
     int sameContent = 0;
     List<Row> quarantined = new ArrayList<>();
+    Map<String, Set<String>> timestamps = new LinkedHashMap<>(); // CSV file -> its distinct texts
     for (Source src : sources) {
       if (src.kind == Source.Kind.DELTA) {
         parts.add(readDelta(spark, src.path, already, s));
@@ -142,9 +143,25 @@ public final class IngestStage implements Stage {
         skipped++; // unchanged (or ingested before checksums were kept: known by name only)
         continue;
       }
+      // A CSV file's header first (one line), so that the checksum pass can also collect its
+      // timestamps for the choice of format.
+      CsvHeader h = null;
+      InputException headerError = null;
+      TimestampSampler sampler = null;
+      if (src.kind == Source.Kind.CSV) {
+        try {
+          h = CsvHeader.read(src.path, conf, s.csvEncoding(), s.csvDelimiter(), s.columnAliases());
+        } catch (InputException e) {
+          headerError = e; // a damaged compressed file is named as such by the checksum pass
+        }
+        if (h != null && h.isKnown() && TimestampSampler.supports(s.csvEncoding(), s.csvDelimiter())) {
+          sampler = new TimestampSampler(s.csvDelimiter().charAt(0), s.csvMultiLine(),
+              h.names.indexOf(h.mapping.get(INVOICE_TS)));
+        }
+      }
       String checksum;
       try {
-        checksum = FileIdentity.sha256(src.path, conf);
+        checksum = FileIdentity.sha256(src.path, conf, sampler);
       } catch (FileIdentity.CorruptFileException e) {
         if (s.onCorruptFile() == OnCorruptFile.FAIL) {
           throw new InputException("Input file " + e.getMessage() + ". Nothing of this input is"
@@ -183,8 +200,9 @@ public final class IngestStage implements Stage {
       }
       switch (src.kind) {
         case CSV:
-          CsvHeader h = CsvHeader.read(src.path, conf, s.csvEncoding(), s.csvDelimiter(),
-              s.columnAliases());
+          if (headerError != null) {
+            throw headerError;
+          }
           if (h.isEmptyFile()) {
             LOG.warn("Input file {} is empty: no header, no rows", src.path);
             empty++;
@@ -194,6 +212,13 @@ public final class IngestStage implements Stage {
             LOG.warn("Input file {} has an unknown header (no column for {}): its rows are kept as"
                 + " invalid with reason unknown_header.{} Header: {}", src.path, h.missing,
                 delimiterHint(h.line, s), h.line);
+          }
+          if (sampler != null) {
+            if (sampler.truncated()) {
+              LOG.info("Input file {}: its timestamp format is chosen from its first {} distinct"
+                  + " timestamps", src.path, TimestampSampler.MAX_DISTINCT);
+            }
+            timestamps.put(normalize(src.path), sampler.values());
           }
           csvByHeader.computeIfAbsent(h.line, k -> new ArrayList<>()).add(src.path);
           headers.putIfAbsent(h.line, h);
@@ -231,7 +256,8 @@ public final class IngestStage implements Stage {
     for (int i = 1; i < parts.size(); i++) {
       raw = raw.unionByName(parts.get(i));
     }
-    Dataset<Row> bronze = toBronze(withIdentity(raw, identities), s, ctx.runId(),
+    Map<String, String> formatByFile = TimestampFormats.choose(spark, timestamps, s.timestampFormats());
+    Dataset<Row> bronze = toBronze(withIdentity(raw, identities), s, formatByFile, ctx.runId(),
         Timestamp.from(ctx.startedAt()));
     long rows;
     if (replaced.isEmpty()) {
@@ -328,7 +354,7 @@ public final class IngestStage implements Stage {
       times.add(lit(e.getKey()));
       times.add(lit(new Timestamp(e.getValue().modifiedAt)));
     }
-    Column file = regexp_replace(col(SOURCE_FILE), "^file:///", "file:/"); // as normalize() spells it
+    Column file = normalizedFile();
     return raw.withColumn(SOURCE_CHECKSUM, element_at(map(sums.toArray(new Column[0])), file))
         .withColumn(SOURCE_SIZE, element_at(map(sizes.toArray(new Column[0])), file))
         .withColumn(SOURCE_MODIFIED_AT, element_at(map(times.toArray(new Column[0])), file));
@@ -336,6 +362,11 @@ public final class IngestStage implements Stage {
 
   private static String sqlString(String v) {
     return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  /** A row's source_file as {@link #normalize} spells it. */
+  private static Column normalizedFile() {
+    return regexp_replace(col(SOURCE_FILE), "^file:///", "file:/");
   }
 
   /** One spelling per path: Spark writes file:///x where Hadoop lists file:/x. */
@@ -481,6 +512,16 @@ public final class IngestStage implements Stage {
    * source_file, source_row) -> bronze rows. Pure: no I/O, so tests call it directly.
    */
   public static Dataset<Row> toBronze(Dataset<Row> raw, Settings s, String runId, Timestamp at) {
+    return toBronze(raw, s, Map.of(), runId, at);
+  }
+
+  /**
+   * As {@link #toBronze(Dataset, Settings, String, Timestamp)}, each file of {@code formatByFile}
+   * (normalized path -> format, see {@link TimestampFormats}) read with its own timestamp format;
+   * other rows with the first of ingest.timestamp-formats that parses them.
+   */
+  static Dataset<Row> toBronze(Dataset<Row> raw, Settings s, Map<String, String> formatByFile,
+      String runId, Timestamp at) {
     Map<String, Column> text = new LinkedHashMap<>();
     for (String f : FIELDS) {
       Column t = trim(col(f));
@@ -496,6 +537,17 @@ public final class IngestStage implements Stage {
       tsAttempts[i] = try_to_timestamp(text.get(INVOICE_TS), lit(s.timestampFormats().get(i)));
     }
     Column ts = tsAttempts.length == 1 ? tsAttempts[0] : coalesce(tsAttempts);
+    if (!formatByFile.isEmpty()) {
+      Map<String, List<String>> filesByFormat = new LinkedHashMap<>();
+      formatByFile.forEach((file, f) -> filesByFormat.computeIfAbsent(f, k -> new ArrayList<>()).add(file));
+      Column perFile = null;
+      for (Map.Entry<String, List<String>> e : filesByFormat.entrySet()) {
+        Column in = normalizedFile().isin(e.getValue().toArray());
+        Column read = try_to_timestamp(text.get(INVOICE_TS), lit(e.getKey()));
+        perFile = perFile == null ? when(in, read) : perFile.when(in, read);
+      }
+      ts = perFile.otherwise(ts);
+    }
 
     Map<String, Column> typed = new LinkedHashMap<>(text);
     typed.put(QUANTITY, quantity);

@@ -36,6 +36,7 @@ public final class SparkTest {
           .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
           .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
           .config("spark.sql.session.timeZone", "UTC")
+          .config("spark.sql.legacy.timeParserPolicy", "CORRECTED") // as reference.conf
           .config("spark.sql.warehouse.dir", tempDir("spark-warehouse").toString())
           .getOrCreate();
       session.sparkContext().setLogLevel("WARN");
