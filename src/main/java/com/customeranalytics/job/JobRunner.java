@@ -87,7 +87,8 @@ public final class JobRunner {
         try {
           record(ctx, stage.name(), FAILED, start, failedAfter, null, null, null, failure.getMessage());
         } catch (Exception recordError) { // e.g. the warehouse itself cannot be reached
-          LOG.warn("Could not record the failure in {}: {}", Tables.JOB_RUNS, recordError.getMessage());
+          LOG.warn("Could not record the failure in {}: {}", Tables.JOB_RUNS,
+              StageFailedException.rootMessage(recordError));
         }
         ctx.spark().sparkContext().clearJobGroup();
         throw failure;

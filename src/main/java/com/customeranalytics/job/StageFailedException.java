@@ -2,6 +2,8 @@ package com.customeranalytics.job;
 
 import com.customeranalytics.table.ConcurrentWriteException;
 import com.customeranalytics.table.MissingTableException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A stage failed; the message names the stage and the cause. */
 public class StageFailedException extends RuntimeException {
@@ -16,19 +18,53 @@ public class StageFailedException extends RuntimeException {
     return stage;
   }
 
-  /** The most specific message in the cause chain (Spark wraps the real cause several times). */
+  /**
+   * One line for the log and job_runs: our own input and state errors as they are; a full disk
+   * named with the path that was being written; otherwise the first line of the outermost
+   * message (Spark's carry whole executor stack traces).
+   */
   public static String rootMessage(Throwable t) {
-    String msg = null;
     for (Throwable c = t; c != null; c = c.getCause()) {
-      boolean plain = c instanceof InputException || c instanceof ConcurrentWriteException
-          || c instanceof MissingTableException;
-      if (plain || msg == null) {
-        msg = c.getClass().getSimpleName() + ": " + c.getMessage();
-        if (plain) {
-          return c.getMessage();
-        }
+      if (c instanceof InputException || c instanceof ConcurrentWriteException
+          || c instanceof MissingTableException) {
+        return c.getMessage();
       }
     }
-    return msg;
+    String full = noSpaceLeft(t);
+    if (full != null) {
+      return full;
+    }
+    return t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
+  }
+
+  private static final Pattern WRITING_TO = Pattern.compile("writing rows to (\\S+?)\\.?(\\s|$)");
+
+  /** "no space left on PATH: ..." when the disk being written is full; null otherwise. */
+  static String noSpaceLeft(Throwable t) {
+    boolean full = false;
+    String path = null;
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage() == null ? "" : c.getMessage();
+      full |= m.contains("No space left on device");
+      Matcher w = WRITING_TO.matcher(m);
+      if (path == null && w.find()) {
+        path = w.group(1);
+      }
+    }
+    if (!full) {
+      return null;
+    }
+    return "no space left on " + (path == null ? "the disk being written (the warehouse's, or Spark's"
+        + " local directory spark.local.dir for shuffle and spill files)" : path) + ". The write that"
+        + " failed committed nothing: free space there (or set warehouse / spark.local.dir to a larger"
+        + " disk) and run again.";
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 }
