@@ -62,13 +62,13 @@ public final class Rfm {
             max(to_date(col(INVOICE_TS))).as(LAST_PURCHASE_DATE),
             min(to_date(col(INVOICE_TS))).as(FIRST_PURCHASE_DATE),
             countDistinct(col(INVOICE_NO)).as(FREQUENCY),
-            sum(col(REVENUE)).as(MONETARY),
+            Money.sum(col(REVENUE)).as(MONETARY),
             countDistinct(col(STOCK_CODE)).as(DISTINCT_PRODUCTS),
             // The country of the latest purchase; ties broken by name, so it is deterministic.
             max(struct(col(INVOICE_TS), col(COUNTRY))).getField(COUNTRY).as(COUNTRY));
     Dataset<Row> perCustomerReturns = window(returns, from, asOf)
         .groupBy(col(CUSTOMER_ID))
-        .agg(countDistinct(col(INVOICE_NO)).as(RETURNS_COUNT), sum(abs(col(REVENUE))).as(RETURNS_VALUE));
+        .agg(countDistinct(col(INVOICE_NO)).as(RETURNS_COUNT), Money.sum(abs(col(REVENUE))).as(RETURNS_VALUE));
     return perCustomer.join(perCustomerReturns, perCustomer.col(CUSTOMER_ID)
             .equalTo(perCustomerReturns.col(CUSTOMER_ID)), "left")
         .select(

@@ -325,7 +325,7 @@ public final class Segmenter {
         centerByCluster[rank[i]] = log ? Math.expm1(centers[i]) : centers[i]; // in the value's units
       }
       Column v = col(d.valueColumn).cast(DataTypes.DoubleType);
-      for (Row r : segments.groupBy(col(d.clusterColumn)).agg(count(lit(1)), min(v), max(v), avg(v))
+      for (Row r : segments.groupBy(col(d.clusterColumn)).agg(count(lit(1)), min(v), max(v), Money.avg(v))
           .orderBy(col(d.clusterColumn)).collectAsList()) {
         int cluster = r.getInt(0);
         out.add(RowFactory.create(Date.valueOf(asOf), d.label, cluster, r.getLong(1), r.getDouble(2),

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.features.CustomerFeatures;
 import com.customeranalytics.features.ModelWindows;
+import com.customeranalytics.features.Money;
 import com.customeranalytics.features.Rfm;
 import com.customeranalytics.features.Segmenter;
 import com.customeranalytics.job.Stage;
@@ -103,7 +104,7 @@ public final class LtvStage implements Stage {
   public static TrainingSet trainingSet(Dataset<Row> features, Dataset<Row> sales, ModelWindows w,
       Settings s) {
     Dataset<Row> label = Rfm.window(sales, w.targetStart, w.targetEnd).groupBy(col(CUSTOMER_ID))
-        .agg(sum(col(REVENUE)).as(LABEL_REVENUE));
+        .agg(Money.sum(col(REVENUE)).as(LABEL_REVENUE));
     Dataset<Row> rows = features.join(label, CUSTOMER_ID, "left")
         .na().fill(0.0, new String[] {LABEL_REVENUE})
         .persist(StorageLevel.MEMORY_AND_DISK());

@@ -32,6 +32,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.customeranalytics.features.Money;
 import com.customeranalytics.config.Settings.RollupsSettings;
 import com.customeranalytics.job.InputException;
 import java.math.BigDecimal;
@@ -110,9 +111,9 @@ public final class Insights {
   /** One-time buyers, and the top customers' share of customer revenue. */
   static void customerConcentration(Dataset<Row> lines, RollupsSettings s, Rows out) {
     Dataset<Row> perCustomer = lines.filter(col(CUSTOMER_ID).isNotNull()).groupBy(col(CUSTOMER_ID))
-        .agg(countDistinct(col(INVOICE_NO)).as(ORDERS), sum(col(REVENUE)).as(REVENUE));
+        .agg(countDistinct(col(INVOICE_NO)).as(ORDERS), Money.sum(col(REVENUE)).as(REVENUE));
     Row totals = perCustomer.agg(count(lit(1)), count(when(col(ORDERS).equalTo(1), lit(1))),
-        sum(col(REVENUE))).head();
+        Money.sum(col(REVENUE))).head();
     long customers = totals.getLong(0);
     if (customers == 0) {
       out.add(ONE_TIME_BUYER_SHARE, 1, null, null, "No customer (with a customer id) has bought yet.");
@@ -129,7 +130,7 @@ public final class Insights {
     for (int i = 0; i < s.topCustomerShares.size(); i++) {
       double share = s.topCustomerShares.get(i);
       int k = (int) Math.max(1, Math.ceil(customers * share - 1e-9)); // rounded up to whole customers
-      double topRevenue = perCustomer.orderBy(col(REVENUE).desc()).limit(k).agg(sum(col(REVENUE))).head()
+      double topRevenue = perCustomer.orderBy(col(REVENUE).desc()).limit(k).agg(Money.sum(col(REVENUE))).head()
           .getDouble(0);
       Double revenueShare = revenue == 0 ? null : topRevenue / revenue;
       String subject = "top " + percentLabel(share);
@@ -174,8 +175,8 @@ public final class Insights {
     Column inLatest = col(MONTH).isin(latest.toArray());
     Column inBefore = col(MONTH).isin(before.toArray());
     List<Row> windows = countries.filter(inLatest.or(inBefore)).groupBy(col(COUNTRY)).agg(
-            sum(when(inLatest, col(REVENUE)).otherwise(0.0)),
-            sum(when(inBefore, col(REVENUE)).otherwise(0.0)))
+            Money.sum(when(inLatest, col(REVENUE)).otherwise(0.0)),
+            Money.sum(when(inBefore, col(REVENUE)).otherwise(0.0)))
         .collectAsList();
     List<Growth> growth = new ArrayList<>();
     for (Row r : windows) {

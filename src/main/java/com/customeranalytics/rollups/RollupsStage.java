@@ -71,6 +71,7 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import com.customeranalytics.features.Money;
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.Stage;
@@ -231,7 +232,7 @@ public final class RollupsStage implements Stage {
     return lines
         .filter(col(CUSTOMER_ID).isNotNull())
         .groupBy(col(CUSTOMER_ID), col(INVOICE_MONTH).as(MONTH))
-        .agg(sum(col(REVENUE)).as(REVENUE))
+        .agg(Money.sum(col(REVENUE)).as(REVENUE))
         .withColumn(FIRST_MONTH, min(col(MONTH)).over(Window.partitionBy(col(CUSTOMER_ID))))
         .withColumn(IS_NEW, col(MONTH).equalTo(col(FIRST_MONTH)))
         .withColumn(RETAINED, coalesce(previousActive.equalTo(shiftMonth(col(MONTH), -1)), lit(false)));
@@ -244,18 +245,18 @@ public final class RollupsStage implements Stage {
   static Dataset<Row> monthlyMetrics(Dataset<Row> lines, Dataset<Row> customerMonths,
       Dataset<Row> productReturns, LocalDate asOf) {
     Dataset<Row> sales = lines.groupBy(col(INVOICE_MONTH).as(MONTH)).agg(
-        sum(col(REVENUE)).as(REVENUE),
+        Money.sum(col(REVENUE)).as(REVENUE),
         countDistinct(col(INVOICE_NO)).as(ORDERS),
         sum(col(QUANTITY)).as(UNITS),
-        sum(when(col(CUSTOMER_ID).isNull(), col(REVENUE)).otherwise(0.0)).as(GUEST_REVENUE));
+        Money.sum(when(col(CUSTOMER_ID).isNull(), col(REVENUE)).otherwise(0.0)).as(GUEST_REVENUE));
     Dataset<Row> customers = customerMonths.groupBy(col(MONTH)).agg(
         count(lit(1)).as(ACTIVE_CUSTOMERS),
         count(when(col(IS_NEW), lit(1))).as(NEW_CUSTOMERS),
-        sum(when(col(IS_NEW), col(REVENUE)).otherwise(0.0)).as(NEW_CUSTOMER_REVENUE),
-        sum(when(col(IS_NEW), 0.0).otherwise(col(REVENUE))).as(EXISTING_CUSTOMER_REVENUE),
+        Money.sum(when(col(IS_NEW), col(REVENUE)).otherwise(0.0)).as(NEW_CUSTOMER_REVENUE),
+        Money.sum(when(col(IS_NEW), 0.0).otherwise(col(REVENUE))).as(EXISTING_CUSTOMER_REVENUE),
         count(when(col(RETAINED), lit(1))).as(RETAINED_CUSTOMERS));
     Dataset<Row> returned = productReturns.groupBy(col(INVOICE_MONTH).as(MONTH))
-        .agg(sum(abs(col(REVENUE))).as(RETURNS_VALUE));
+        .agg(Money.sum(abs(col(REVENUE))).as(RETURNS_VALUE));
     Dataset<Row> filled = calendar(lines, asOf)
         .join(sales, MONTH, "left")
         .join(customers, MONTH, "left")
@@ -305,7 +306,7 @@ public final class RollupsStage implements Stage {
         .withColumn(MONTH, shiftMonth(col(COHORT_MONTH), col(MONTHS_SINCE_FIRST)));
     Dataset<Row> activity = customerMonths.groupBy(col(FIRST_MONTH).as(ACTIVITY_COHORT),
             col(MONTH).as(ACTIVITY_MONTH))
-        .agg(count(lit(1)).as(ACTIVE_CUSTOMERS), sum(col(REVENUE)).as(REVENUE));
+        .agg(count(lit(1)).as(ACTIVE_CUSTOMERS), Money.sum(col(REVENUE)).as(REVENUE));
     return grid.join(activity, col(COHORT_MONTH).equalTo(col(ACTIVITY_COHORT))
             .and(col(MONTH).equalTo(col(ACTIVITY_MONTH))), "left")
         .select(
@@ -342,11 +343,11 @@ public final class RollupsStage implements Stage {
   /** Per country and period, with the period's totals over all countries alongside. */
   private static Dataset<Row> countryFigures(Dataset<Row> lines, Column period) {
     Dataset<Row> perCountry = lines.groupBy(col(COUNTRY), period.as(MONTH)).agg(
-        sum(col(REVENUE)).as(REVENUE),
+        Money.sum(col(REVENUE)).as(REVENUE),
         countDistinct(col(INVOICE_NO)).as(ORDERS),
         countDistinct(col(CUSTOMER_ID)).as(CUSTOMERS));
     Dataset<Row> totals = lines.groupBy(period.as(MONTH)).agg(
-        sum(col(REVENUE)).as(TOTAL_REVENUE),
+        Money.sum(col(REVENUE)).as(TOTAL_REVENUE),
         countDistinct(col(CUSTOMER_ID)).as(TOTAL_CUSTOMERS));
     return perCountry.join(totals, MONTH);
   }
@@ -356,7 +357,7 @@ public final class RollupsStage implements Stage {
    * revenue up to the as-of date; guests have no segment), their shares, and mean R/F/M figures.
    */
   static Dataset<Row> segmentSummary(Dataset<Row> segments, LocalDate asOf) {
-    Dataset<Row> totals = segments.agg(count(lit(1)).as(TOTAL_CUSTOMERS), sum(col(MONETARY)).as(TOTAL_REVENUE));
+    Dataset<Row> totals = segments.agg(count(lit(1)).as(TOTAL_CUSTOMERS), Money.sum(col(MONETARY)).as(TOTAL_REVENUE));
     Dataset<Row> bySegment = segmentFigures(segments, SEGMENT).unionByName(segmentFigures(segments, RFM_SEGMENT));
     return bySegment.crossJoin(totals).select(
         lit(Date.valueOf(asOf)).as(AS_OF_DATE),
@@ -377,10 +378,10 @@ public final class RollupsStage implements Stage {
   private static Dataset<Row> segmentFigures(Dataset<Row> segments, String segmentation) {
     return segments.groupBy(col(segmentation).as(SEGMENT)).agg(
             count(lit(1)).as(CUSTOMERS),
-            sum(col(MONETARY)).as(REVENUE),
+            Money.sum(col(MONETARY)).as(REVENUE),
             avg(col(RECENCY_DAYS)).as(MEAN_RECENCY_DAYS),
             avg(col(FREQUENCY)).as(MEAN_FREQUENCY),
-            avg(col(MONETARY)).as(MEAN_MONETARY),
+            Money.avg(col(MONETARY)).as(MEAN_MONETARY),
             avg(col(R_SCORE)).as(MEAN_R_SCORE),
             avg(col(F_SCORE)).as(MEAN_F_SCORE),
             avg(col(M_SCORE)).as(MEAN_M_SCORE))
