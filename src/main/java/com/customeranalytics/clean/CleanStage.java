@@ -148,6 +148,11 @@ public final class CleanStage implements Stage {
   public StageResult run(StageContext ctx) {
     TableStore tables = ctx.tables();
     Dataset<Row> bronze = tables.read(Tables.BRONZE_TRANSACTIONS);
+    String interrupted = tables.interruptedWrites(Tables.SILVER, Tables.DQ_REPORT);
+    if (!interrupted.isEmpty()) {
+      LOG.warn("The last clean did not finish: {} rewritten after its {}. This clean rewrites every"
+          + " silver table and {}, which completes it.", interrupted, Tables.DQ_REPORT, Tables.DQ_REPORT);
+    }
     // The duplicate rule shuffles whole lines; the cached result keeps that shuffle's partition
     // count and each partition writes a file per month to every silver table. So the shuffle is
     // sized to the input for this stage: few partitions for a small file, enough for a big one.
@@ -180,7 +185,8 @@ public final class CleanStage implements Stage {
             r.getLong(2)));
       }
       checkInvalidShare(classified, ctx.settings().maxInvalidShare());
-      return new StageResult(input, output, figures);
+      return new StageResult(input, output, figures + (interrupted.isEmpty() ? ""
+          : "; completed the interrupted clean that wrote " + interrupted));
     } finally {
       classified.unpersist();
       ctx.spark().conf().set(shuffleKey, sessionPartitions);

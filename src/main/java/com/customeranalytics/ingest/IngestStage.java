@@ -45,6 +45,8 @@ import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,6 +92,8 @@ public final class IngestStage implements Stage {
   static final String CORRUPT = "_corrupt_record";
   /** A problem with the whole source (e.g. unknown_header), set on each of its rows. */
   static final String SOURCE_PROBLEM = "_source_problem";
+  /** A row's raw bytes, escaped, where the file's bytes are not all UTF-8 (null elsewhere). */
+  static final String RAW_BYTES = "_raw_bytes";
 
   @Override
   public String name() {
@@ -128,6 +132,7 @@ public final class IngestStage implements Stage {
     int sameContent = 0;
     List<Row> quarantined = new ArrayList<>();
     Map<String, Set<String>> timestamps = new LinkedHashMap<>(); // CSV file -> its distinct texts
+    Set<String> notUtf8 = new HashSet<>(); // UTF-8 CSV files with bytes that are not
     for (Source src : sources) {
       if (src.kind == Source.Kind.DELTA) {
         parts.add(readDelta(spark, src.path, already, s));
@@ -147,16 +152,17 @@ public final class IngestStage implements Stage {
       // timestamps for the choice of format.
       CsvHeader h = null;
       InputException headerError = null;
-      TimestampSampler sampler = null;
+      CsvScan sampler = null;
       if (src.kind == Source.Kind.CSV) {
         try {
           h = CsvHeader.read(src.path, conf, s.csvEncoding(), s.csvDelimiter(), s.columnAliases());
         } catch (InputException e) {
           headerError = e; // a damaged compressed file is named as such by the checksum pass
         }
-        if (h != null && h.isKnown() && TimestampSampler.supports(s.csvEncoding(), s.csvDelimiter())) {
-          sampler = new TimestampSampler(s.csvDelimiter().charAt(0), s.csvMultiLine(),
-              h.names.indexOf(h.mapping.get(INVOICE_TS)));
+        if (h != null && h.isKnown() && CsvScan.supports(s.csvEncoding(), s.csvDelimiter())) {
+          sampler = new CsvScan(s.csvDelimiter().charAt(0), s.csvMultiLine(),
+              h.names.indexOf(h.mapping.get(INVOICE_TS)),
+              Charset.forName(s.csvEncoding()).equals(StandardCharsets.UTF_8));
         }
       }
       String checksum;
@@ -216,9 +222,15 @@ public final class IngestStage implements Stage {
           if (sampler != null) {
             if (sampler.truncated()) {
               LOG.info("Input file {}: its timestamp format is chosen from its first {} distinct"
-                  + " timestamps", src.path, TimestampSampler.MAX_DISTINCT);
+                  + " timestamps", src.path, CsvScan.MAX_DISTINCT);
             }
             timestamps.put(normalize(src.path), sampler.values());
+            if (!sampler.validUtf8()) {
+              LOG.warn("Input file {} holds bytes that are not UTF-8 (ingest.csv.encoding): the rows"
+                  + " with them are kept as invalid_encoding, their bytes escaped (\\xNN) in"
+                  + " raw_record; set ingest.csv.encoding if the file is in another encoding", src.path);
+              notUtf8.add(src.path);
+            }
           }
           csvByHeader.computeIfAbsent(h.line, k -> new ArrayList<>()).add(src.path);
           headers.putIfAbsent(h.line, h);
@@ -231,7 +243,18 @@ public final class IngestStage implements Stage {
     }
     for (Map.Entry<String, List<String>> g : csvByHeader.entrySet()) {
       CsvHeader h = headers.get(g.getKey());
-      parts.add(h.isKnown() ? readCsv(spark, g.getValue(), h, s, conf) : readUnknown(spark, g.getValue(), h));
+      if (!h.isKnown()) {
+        parts.add(readUnknown(spark, g.getValue(), h));
+        continue;
+      }
+      List<String> clean = g.getValue().stream().filter(f -> !notUtf8.contains(f)).collect(Collectors.toList());
+      List<String> withBadBytes = g.getValue().stream().filter(notUtf8::contains).collect(Collectors.toList());
+      if (!clean.isEmpty()) {
+        parts.add(readCsv(spark, clean, h, s, conf, false));
+      }
+      if (!withBadBytes.isEmpty()) {
+        parts.add(readCsv(spark, withBadBytes, h, s, conf, true));
+      }
     }
     if (!parquet.isEmpty()) {
       parts.add(readNamed(spark.read().parquet(parquet.toArray(new String[0])), s, "parquet "
@@ -376,8 +399,15 @@ public final class IngestStage implements Stage {
   }
 
   /** CSV files sharing one header: every column read as text, mapped by header name. */
+  /**
+   * CSV files sharing one header: every column read as text, mapped by header name. With
+   * {@code keepBytes} (UTF-8 files holding bytes that are not UTF-8) the bytes are read one char
+   * each (ISO-8859-1, lossless) and each field decoded as UTF-8 here: the fields are what a UTF-8
+   * read gives (U+FFFD for a bad sequence, so the row is flagged invalid_encoding), and the raw
+   * bytes stay available, escaped, for raw_record.
+   */
   private static Dataset<Row> readCsv(SparkSession spark, List<String> files, CsvHeader h, Settings s,
-      Configuration conf) {
+      Configuration conf, boolean keepBytes) {
     StructType schema = new StructType();
     for (String n : h.uniqueNames()) {
       schema = schema.add(n, DataTypes.StringType, true);
@@ -389,18 +419,23 @@ public final class IngestStage implements Stage {
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
         .option("sep", s.csvDelimiter())
-        .option("encoding", s.csvEncoding())
+        .option("encoding", keepBytes ? "ISO-8859-1" : s.csvEncoding())
         .option("quote", "\"")
         .option("escape", "\"") // RFC 4180: a quote inside a quoted field is doubled
         .option("multiLine", String.valueOf(s.csvMultiLine()))
         .option("nullValue", "")
         .csv(files.toArray(new String[0]));
     List<Column> cols = new ArrayList<>();
+    List<Column> bytes = new ArrayList<>();
     for (String f : FIELDS) {
-      cols.add(col("`" + h.mapping.get(f) + "`").as(f));
+      Column field = col("`" + h.mapping.get(f) + "`");
+      cols.add((keepBytes ? functions.decode(functions.encode(field, "ISO-8859-1"), "UTF-8") : field).as(f));
+      bytes.add(coalesce(field, lit("")));
     }
     cols.add(col(CORRUPT));
     cols.add(lit(null).cast(DataTypes.StringType).as(SOURCE_PROBLEM));
+    cols.add(keepBytes ? escapedBytes(concat_ws(s.csvDelimiter(), bytes.toArray(new Column[0]))).as(RAW_BYTES)
+        : lit(null).cast(DataTypes.StringType).as(RAW_BYTES));
     cols.add(input_file_name().as(SOURCE_FILE));
     cols.add(monotonically_increasing_id().as(SOURCE_ROW));
     Dataset<Row> rows = df.select(cols.toArray(new Column[0]));
@@ -410,6 +445,13 @@ public final class IngestStage implements Stage {
       rows = rows.repartition(spark.sparkContext().defaultParallelism(), col(SOURCE_ROW));
     }
     return rows;
+  }
+
+  /** Text read as ISO-8859-1 (one char per byte) with every byte above 0x7F written \\xNN. */
+  private static Column escapedBytes(Column latin1) {
+    return functions.array_join(functions.transform(functions.split(latin1, ""), c -> when(
+        functions.ascii(c).geq(128), functions.concat(lit("\\x"), functions.upper(functions.hex(functions.ascii(c)))))
+        .otherwise(c)), "");
   }
 
   /** False for files compressed with a codec Hadoop cannot split (gzip, deflate, ...). */
@@ -428,6 +470,7 @@ public final class IngestStage implements Stage {
     }
     cols.add(value.as(CORRUPT));
     cols.add(lit("unknown_header").as(SOURCE_PROBLEM));
+    cols.add(lit(null).cast(DataTypes.StringType).as(RAW_BYTES));
     cols.add(input_file_name().as(SOURCE_FILE));
     cols.add(monotonically_increasing_id().as(SOURCE_ROW));
     return lines
@@ -465,6 +508,7 @@ public final class IngestStage implements Stage {
       cols.add(expr("to_json(struct(*))").as(CORRUPT));
       cols.add(lit("unknown_header").as(SOURCE_PROBLEM));
     }
+    cols.add(lit(null).cast(DataTypes.StringType).as(RAW_BYTES));
     cols.add(input_file_name().as(SOURCE_FILE));
     cols.add(monotonically_increasing_id().as(SOURCE_ROW));
     return df.select(cols.toArray(new Column[0]));
@@ -587,7 +631,8 @@ public final class IngestStage implements Stage {
     }
     out.add(date_format(when(col(SOURCE_PROBLEM).isNull(), ts), "yyyy-MM").as(INVOICE_MONTH));
     out.add(col(err).as(PARSE_ERROR));
-    out.add(when(col(err).isNotNull(), coalesce(col(CORRUPT), rawFields)).as(RAW_RECORD));
+    Column rawBytes = Arrays.asList(raw.columns()).contains(RAW_BYTES) ? col(RAW_BYTES) : lit(null);
+    out.add(when(col(err).isNotNull(), coalesce(col(CORRUPT), rawBytes, rawFields)).as(RAW_RECORD));
     out.add(col(SOURCE_FILE));
     out.add(col(SOURCE_ROW));
     out.add(lit(runId).as(RUN_ID));

@@ -115,9 +115,10 @@ final class TimestampFormats {
               + " %s (or set it to that format alone for such files).", file, unread, SETTING,
               formats, dayFirst, SETTING));
         }
-        LOG.warn("Input file {}: no single format of {} reads every timestamp (for example '{}' is"
-            + " read by none): each row is read with the first format that parses it, and rows that"
-            + " none reads are kept as invalid (unparseable_invoice_ts)", file, SETTING, unread);
+        LOG.warn("Input file {}: no single format of {} reads every timestamp (\"{}\", which reads"
+            + " the most, does not read '{}'): each row is read with the first format that parses it,"
+            + " and rows that none reads are kept as invalid (unparseable_invoice_ts)", file, SETTING,
+            formats.get(firstReading(r, formats.size())), unread);
         continue;
       }
       int first = readAll.get(0);

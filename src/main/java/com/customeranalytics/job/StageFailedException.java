@@ -2,6 +2,7 @@ package com.customeranalytics.job;
 
 import com.customeranalytics.table.ConcurrentWriteException;
 import com.customeranalytics.table.MissingTableException;
+import com.customeranalytics.table.TornTableSetException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,7 @@ public class StageFailedException extends RuntimeException {
   public static String rootMessage(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof InputException || c instanceof ConcurrentWriteException
-          || c instanceof MissingTableException) {
+          || c instanceof MissingTableException || c instanceof TornTableSetException) {
         return c.getMessage();
       }
     }

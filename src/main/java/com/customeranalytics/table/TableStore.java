@@ -87,9 +87,9 @@ public final class TableStore {
         read(t); // fails naming the stage to run
       }
       Row c = latestCommit(t);
-      if (last != null && c.getTimestamp(1).after(last.getTimestamp(1)) && !run(c).equals(run(last))) {
+      if (writtenAfter(c, last)) {
         String stage = Tables.writtenBy(t);
-        throw new IllegalStateException(String.format("%s was rewritten by run %s after the last complete"
+        throw new TornTableSetException(String.format("%s was rewritten by run %s after the last complete"
             + " %s (run %s, which wrote %s last): that run did not finish its writes, so the tables are"
             + " not one consistent set. Run the %s stage again (--stages %s): it rewrites all of them.",
             t, run(c), stage, run(last), writtenLast, stage, stage));
@@ -97,6 +97,29 @@ public final class TableStore {
       out.add(spark.read().format("delta").option("versionAsOf", c.getLong(0)).load(path(t)));
     }
     return out;
+  }
+
+  /**
+   * "T1, T2 (run R)" for the tables of {@code names} rewritten after {@code writtenLast} by another
+   * run (a writer that died between its writes, see {@link #readWrittenTogether}); empty if none.
+   */
+  public String interruptedWrites(List<String> names, String writtenLast) {
+    Row last = exists(writtenLast) ? latestCommit(writtenLast) : null;
+    List<String> torn = new ArrayList<>();
+    String by = "";
+    for (String t : names) {
+      Row c = exists(t) ? latestCommit(t) : null;
+      if (c != null && writtenAfter(c, last)) {
+        torn.add(t);
+        by = run(c);
+      }
+    }
+    return torn.isEmpty() ? "" : String.join(", ", torn) + " (run " + by + ")";
+  }
+
+  /** A commit newer than the set's last write and from another run. */
+  private static boolean writtenAfter(Row commit, Row last) {
+    return last != null && commit.getTimestamp(1).after(last.getTimestamp(1)) && !run(commit).equals(run(last));
   }
 
   /** version, timestamp, userMetadata of the table's latest commit. */

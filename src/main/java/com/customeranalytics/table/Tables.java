@@ -52,6 +52,9 @@ public final class Tables {
   public static final String INGEST_QUARANTINE = "ingest_quarantine";
   /** What the customer stages read from clean, as one set (see TableStore.readWrittenTogether). */
   public static final java.util.List<String> SALES_AND_RETURNS = java.util.List.of(SILVER_SALES, SILVER_RETURNS);
+  /** The tables one clean writes, before dq_report (which it writes last). */
+  public static final java.util.List<String> SILVER = java.util.List.of(SILVER_SALES, SILVER_RETURNS,
+      SILVER_EXCLUDED, SILVER_INVALID);
   /** One row per stage run. */
   public static final String JOB_RUNS = "job_runs";
 

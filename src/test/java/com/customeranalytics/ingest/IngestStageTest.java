@@ -99,7 +99,9 @@ class IngestStageTest {
     Files.write(in.resolve("b.csv"), concat(UCI.getBytes(StandardCharsets.UTF_8),
         new byte[] {'1', '1', ',', 'A', ',', 'c', 'a', 'f', (byte) 0xE9, ',', '1', ',', '2', '0', '1', '1',
             '-', '0', '1', '-', '0', '1', ' ', '1', '0', ':', '0', '0', ':', '0', '0', ',', '1', ',', ',',
-            'U', 'K', '\n'}));
+            'U', 'K', '\n'},
+        // Valid UTF-8 in the same file reads as the text it is.
+        "12,A,caf\u00e9 \u2615,1,2011-01-01 10:00:00,1,,UK\n".getBytes(StandardCharsets.UTF_8)));
     SparkTest.write(in, "unknown.csv", "foo,bar\n1,2\n3,4\n");
     SparkTest.write(in, "empty.csv", "");
     SparkTest.write(in, "header-only.csv", UCI);
@@ -124,6 +126,7 @@ class IngestStageTest {
         Map.entry("9", "unparseable_invoice_ts"),
         Map.entry("10", "missing_stock_code"),
         Map.entry("11", "invalid_encoding"),
+        Map.entry("12", "ok"),
         Map.entry("1,2", "unknown_header"),
         Map.entry("3,4", "unknown_header"));
     Row four = bronze.filter(col("invoice_no").equalTo("4")).first();
@@ -135,10 +138,13 @@ class IngestStageTest {
     assertThat(nine.<Integer>getAs("quantity")).isEqualTo(6);
     assertThat(nine.<Double>getAs("unit_price")).isEqualTo(100.0);
     Row eleven = bronze.filter(col("invoice_no").equalTo("11")).first();
-    // A byte that is not UTF-8 arrives as U+FFFD: the row is kept, flagged, with its text.
+    // A byte that is not UTF-8 reads as U+FFFD: the row is kept, flagged, and raw_record keeps
+    // the byte itself, escaped.
     assertThat(eleven.<String>getAs("description")).isEqualTo("caf\uFFFD");
-    assertThat(eleven.<String>getAs("raw_record")).startsWith("11,A,caf\uFFFD,1,");
-    assertThat(bronze.filter(col("parse_error").isNull()).count()).isEqualTo(2);
+    assertThat(eleven.<String>getAs("raw_record")).startsWith("11,A,caf\\xE9,1,2011-01-01 10:00:00,");
+    Row twelve = bronze.filter(col("invoice_no").equalTo("12")).first();
+    assertThat(twelve.<String>getAs("description")).isEqualTo("caf\u00e9 \u2615");
+    assertThat(bronze.filter(col("parse_error").isNull()).count()).isEqualTo(3);
   }
 
   @Test
@@ -198,10 +204,11 @@ class IngestStageTest {
         .hasMessageContaining("data.xlsx");
   }
 
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = new byte[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.write(p, 0, p.length);
+    }
+    return out.toByteArray();
   }
 }

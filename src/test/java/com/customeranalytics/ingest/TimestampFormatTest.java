@@ -95,7 +95,7 @@ class TimestampFormatTest {
 
   @Test
   void theSamplerReadsTheTimestampColumnOfEveryRecord() throws Exception {
-    TimestampSampler s = new TimestampSampler(',', false, 4);
+    CsvScan s = new CsvScan(',', false, 4, true);
     byte[] bytes = (HEADER + "1,A,\"quoted, with comma\",6,12/1/2010 8:26,2.55,1,UK\r\n"
         + "2,B,\"say \"\"hi\"\"\",6, 12/1/2010 8:26 ,2.55,1,UK\n"
         + "3,C,plain,6,12/2/2010 9:00,2.55,1,UK").getBytes("UTF-8"); // no final line break
@@ -104,8 +104,8 @@ class TimestampFormatTest {
     s.close();
     assertThat(s.values()).containsExactly("12/1/2010 8:26", "12/2/2010 9:00");
     assertThat(s.records()).isEqualTo(3);
-    assertThat(TimestampSampler.supports("UTF-8", ",")).isTrue();
-    assertThat(TimestampSampler.supports("UTF-16", ",")).isFalse();
+    assertThat(CsvScan.supports("UTF-8", ",")).isTrue();
+    assertThat(CsvScan.supports("UTF-16", ",")).isFalse();
     assertThat(List.of(TimestampFormats.DAY_FIRST.get(0))).containsExactly("d/M/yyyy H:mm");
   }
 }

@@ -116,8 +116,14 @@ class RunStateTest {
         .hasMessageContaining("silver_sales was rewritten by run run-that-died after the last complete clean")
         .hasMessageContaining("Run the clean stage again (--stages clean)");
 
+    // The next clean sees the interrupted one and completes it (it rewrites every silver table).
     Pipeline.runJob(spark, SparkTest.settings(wh, in.toString(), "stages=clean,rfm"));
-    assertThat(new TableStore(spark, wh.toString()).read(Tables.CUSTOMER_RFM).count()).isEqualTo(2);
+    TableStore store = new TableStore(spark, wh.toString());
+    assertThat(store.read(Tables.CUSTOMER_RFM).count()).isEqualTo(2);
+    assertThat(store.read(Tables.JOB_RUNS).filter("stage = 'clean' AND status = 'succeeded'")
+        .orderBy(org.apache.spark.sql.functions.col("started_at").desc()).first().<String>getAs("message"))
+        .contains("completed the interrupted clean that wrote silver_sales (run run-that-died)");
+    assertThat(store.interruptedWrites(Tables.SILVER, Tables.DQ_REPORT)).isEmpty();
   }
 
   /** rows_out is this write's commit: a write that commits nothing reports 0, not an older count. */

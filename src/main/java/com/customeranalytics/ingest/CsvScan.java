@@ -7,12 +7,14 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Collects the distinct invoice timestamp texts of a CSV file while its bytes stream past (fed by
- * the checksum pass, so the file is not read twice). The ingest stage then picks the one format
- * that reads them all (see {@link TimestampFormats}). Works on the bytes: the delimiter, quote and
- * line breaks are ASCII in every encoding it is used with (UTF-8, ISO-8859-x, windows-125x).
+ * What the ingest stage needs to know of a CSV file before Spark reads it, found while its bytes
+ * stream past (fed by the checksum pass, so the file is not read twice): the distinct invoice
+ * timestamp texts, from which one format is chosen for the file (see {@link TimestampFormats}),
+ * and whether the bytes are valid UTF-8 (a file with bytes that are not is read so that those
+ * bytes are kept, see IngestStage). Works on the bytes: the delimiter, quote and line breaks are
+ * ASCII in every encoding it is used with (UTF-8, ISO-8859-x, windows-125x).
  */
-final class TimestampSampler extends OutputStream {
+final class CsvScan extends OutputStream {
   /** Distinct values kept per file: bounds driver memory; the rest of a file is not checked. */
   static final int MAX_DISTINCT = 50_000;
   private static final int MAX_FIELD = 256;
@@ -28,9 +30,13 @@ final class TimestampSampler extends OutputStream {
   private boolean header = true; // the first record is the header, already read
   private boolean full;
   private long records;
+  private final boolean utf8;
+  private boolean utf8Valid = true;
+  private int continuation; // UTF-8 continuation bytes still expected
 
   /** {@code column}: 0-based position of the timestamp column in the file's header. */
-  TimestampSampler(char delimiter, boolean multiLine, int column) {
+  CsvScan(char delimiter, boolean multiLine, int column, boolean utf8) {
+    this.utf8 = utf8;
     this.delimiter = (byte) delimiter;
     this.multiLine = multiLine;
     this.column = column;
@@ -72,7 +78,37 @@ final class TimestampSampler extends OutputStream {
     }
   }
 
+  /** False when the file is meant to be UTF-8 and holds a byte sequence that is not. */
+  boolean validUtf8() {
+    return !utf8 || (utf8Valid && continuation == 0);
+  }
+
+  private void checkUtf8(int u) {
+    if (continuation > 0) {
+      if ((u & 0xC0) == 0x80) {
+        continuation--;
+        return;
+      }
+      utf8Valid = false; // a lead byte without its continuation
+    }
+    if (u < 0x80) {
+      return;
+    }
+    if (u >= 0xC2 && u <= 0xDF) {
+      continuation = 1;
+    } else if (u >= 0xE0 && u <= 0xEF) {
+      continuation = 2;
+    } else if (u >= 0xF0 && u <= 0xF4) {
+      continuation = 3;
+    } else {
+      utf8Valid = false;
+    }
+  }
+
   private void accept(byte b) {
+    if (utf8 && utf8Valid) {
+      checkUtf8(b & 0xff);
+    }
     if (b == '"') {
       quoted = !quoted; // a doubled quote inside a quoted field toggles twice: no net change
       return;
