@@ -56,7 +56,6 @@ public final class JobRunner {
     for (int i = 0; i < stages.size(); i++) {
       Stage stage = stages.get(i);
       String step = "[" + (i + 1) + "/" + stages.size() + "] " + stage.name();
-      LOG.info("{} started", step);
       String group = ctx.runId() + "/" + stage.name();
       ctx.spark().sparkContext().setJobGroup(group, "customer-analytics " + step, false);
       Instant start = Instant.now();
@@ -68,6 +67,8 @@ public final class JobRunner {
             + Tables.JOB_RUNS + " under " + ctx.tables().describeRoot() + ", so the stage did not start"
             + " (is the storage unreachable, read-only or full?): " + StageFailedException.rootMessage(e), e));
       }
+      // Logged once its running row is committed: a run killed after this line shows in job_runs.
+      LOG.info("{} started", step);
       StageResult r;
       double secs;
       int jobs;
