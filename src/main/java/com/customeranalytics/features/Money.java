@@ -1,7 +1,6 @@
 package com.customeranalytics.features;
 
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.round;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
@@ -21,7 +20,9 @@ public final class Money {
 
   /** {@code sum(amount)}, order-independent; null over no rows, like {@code sum}. */
   public static Column sum(Column amount) {
-    return functions.sum(round(amount.multiply(SCALE)).cast(DataTypes.LongType)).divide(SCALE);
+    // floor(x + 0.5), not round(): Spark rounds a double through a BigDecimal per row.
+    return functions.sum(functions.floor(amount.multiply(SCALE).plus(0.5)).cast(DataTypes.LongType))
+        .divide(SCALE);
   }
 
   /** {@code avg(amount)}, order-independent. */

@@ -99,7 +99,9 @@ public final class JobRunner {
       } catch (Exception e) {
         throw new StageFailedException(stage.name(), new InputException(stage.name()
             + " finished and its tables are written, but its " + Tables.JOB_RUNS + " row could not be"
- + " (is the storage under " + ctx.tables().describeRoot() + " unreachable, read-only or full?): " + StageFailedException.rootMessage(e), e));
+            + " (is the storage under " + ctx.tables().describeRoot() + " unreachable, read-only or"
+            + " full?): " + StageFailedException.rootMessage(e) + ". Its work is committed: re-running"
+            + " the stage once the storage is fixed is safe.", e));
       } finally {
         ctx.spark().sparkContext().clearJobGroup();
       }

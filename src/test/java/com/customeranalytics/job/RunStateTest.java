@@ -56,6 +56,36 @@ class RunStateTest {
     assertThat(rows.get(0).mkString("/")).isEqualTo("probe/succeeded/3/2");
   }
 
+  /** The stage's work is committed but its final job_runs row cannot be: said as such, once. */
+  @Test
+  void aStageWhoseJobRunsRowCannotBeWrittenSaysItsWorkIsDone() {
+    Path wh = SparkTest.tempDir("log-fails-wh");
+    StageContext ctx = new StageContext(spark, SparkTest.settings(wh, "unused"), "run-2", "unused");
+    Stage breaksTheLog = new Stage() {
+      @Override
+      public String name() {
+        return "probe";
+      }
+
+      @Override
+      public StageResult run(StageContext c) {
+        try { // the storage under job_runs stops taking writes while the stage runs
+          Path log = wh.resolve(Tables.JOB_RUNS);
+          Files.move(log, wh.resolve("job_runs.moved"));
+          Files.writeString(log, "not a table folder");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return new StageResult(1, 1, "");
+      }
+    };
+    assertThatThrownBy(() -> new JobRunner(List.of(breaksTheLog)).run(ctx))
+        .isInstanceOf(StageFailedException.class)
+        .hasMessageStartingWith("Stage 'probe' failed: probe finished and its tables are written, but its"
+            + " job_runs row could not be")
+        .hasMessageContaining("re-running");
+  }
+
   @Test
   void aHalfCreatedTableIsSkippedByTheListingAndRecreatedByItsStage() throws Exception {
     Path in = SparkTest.tempDir("half-in");
