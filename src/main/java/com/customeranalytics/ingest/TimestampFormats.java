@@ -165,12 +165,7 @@ final class TimestampFormats {
   }
 
   private static String showParsed(SparkSession spark, String value, String format) {
-    Row r = spark.sql("SELECT CAST(try_to_timestamp(" + sqlString(value) + ", " + sqlString(format)
-        + ") AS STRING)").first();
-    return r.getString(0);
-  }
-
-  private static String sqlString(String v) {
-    return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    return spark.range(1).select(try_to_timestamp(lit(value), lit(format)).cast(DataTypes.StringType))
+        .first().getString(0);
   }
 }
