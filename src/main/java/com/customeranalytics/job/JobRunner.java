@@ -5,7 +5,9 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -53,20 +55,24 @@ public final class JobRunner {
     LOG.info("Run {}: stages {} on warehouse {}", ctx.runId(),
         stages.stream().map(Stage::name).reduce((a, b) -> a + "," + b).orElse(""),
         ctx.tables().root());
-    for (int i = 0; i < stages.size(); i++) {
-      Stage stage = stages.get(i);
-      String step = "[" + (i + 1) + "/" + stages.size() + "] " + stage.name();
-      String group = ctx.runId() + "/" + stage.name();
-      ctx.spark().sparkContext().setJobGroup(group, "customer-analytics " + step, false);
-      Instant start = Instant.now();
+    Instant start = Instant.now();
+    if (!stages.isEmpty()) {
+      ctx.spark().sparkContext().setJobGroup(ctx.runId() + "/" + stages.get(0).name(),
+          "customer-analytics " + step(0), false);
       try {
-        record(ctx, stage.name(), RUNNING, start, 0.0, null, null, null, null);
+        ctx.tables().appendLog(Tables.JOB_RUNS, rows(ctx, List.of(running(ctx, stages.get(0).name(), start))));
       } catch (Exception e) {
         ctx.spark().sparkContext().clearJobGroup();
-        throw new StageFailedException(stage.name(), new InputException("Cannot write "
+        throw new StageFailedException(stages.get(0).name(), new InputException("Cannot write "
             + Tables.JOB_RUNS + " under " + ctx.tables().describeRoot() + ", so the stage did not start"
             + " (is the storage unreachable, read-only or full?): " + StageFailedException.rootMessage(e), e));
       }
+    }
+    for (int i = 0; i < stages.size(); i++) {
+      Stage stage = stages.get(i);
+      String step = step(i);
+      String group = ctx.runId() + "/" + stage.name();
+      ctx.spark().sparkContext().setJobGroup(group, "customer-analytics " + step, false);
       // Logged once its running row is committed: a run killed after this line shows in job_runs.
       LOG.info("{} started", step);
       StageResult r;
@@ -86,7 +92,8 @@ public final class JobRunner {
         LOG.error(String.format("%s FAILED after %.1f s: %s", step, failedAfter, failure.getMessage()));
         LOG.debug(step + " failure, with its causes", e); // one line above; the trace only at debug
         try {
-          record(ctx, stage.name(), FAILED, start, failedAfter, null, null, null, failure.getMessage());
+          replace(ctx, List.of(row(ctx, stage.name(), FAILED, start, failedAfter, null, null, null,
+              failure.getMessage())));
         } catch (Exception recordError) { // e.g. the warehouse itself cannot be reached
           LOG.warn("Could not record the failure in {}: {}", Tables.JOB_RUNS,
               StageFailedException.rootMessage(recordError));
@@ -94,8 +101,17 @@ public final class JobRunner {
         ctx.spark().sparkContext().clearJobGroup();
         throw failure;
       }
+      // The stage's final row and the next stage's running row in one commit: a Delta commit
+      // costs ~1 s here whatever its size, and either both rows are visible or neither.
+      Instant next = Instant.now();
+      List<Row> log = new ArrayList<>();
+      log.add(row(ctx, stage.name(), SUCCEEDED, start, secs, r.rowsIn(), r.rowsOut(), jobs, r.detail()));
+      if (i + 1 < stages.size()) {
+        log.add(running(ctx, stages.get(i + 1).name(), next));
+      }
       try {
-        record(ctx, stage.name(), SUCCEEDED, start, secs, r.rowsIn(), r.rowsOut(), jobs, r.detail());
+        replace(ctx, log);
+        start = next;
       } catch (Exception e) {
         throw new StageFailedException(stage.name(), new InputException(stage.name()
             + " finished and its tables are written, but its " + Tables.JOB_RUNS + " row could not be"
@@ -122,18 +138,32 @@ public final class JobRunner {
     return ctx.spark().sparkContext().statusTracker().getJobIdsForGroup(group).length;
   }
 
-  private static void record(StageContext ctx, String stage, String status, Instant start,
+  private String step(int i) {
+    return "[" + (i + 1) + "/" + stages.size() + "] " + stages.get(i).name();
+  }
+
+  private static Row running(StageContext ctx, String stage, Instant start) {
+    return row(ctx, stage, RUNNING, start, 0.0, null, null, null, null);
+  }
+
+  private static Row row(StageContext ctx, String stage, String status, Instant start,
       double secs, Long rowsIn, Long rowsOut, Integer jobs, String message) {
-    Row row = RowFactory.create(ctx.runId(),
+    return RowFactory.create(ctx.runId(),
         ctx.asOfDate().map(Date::valueOf).orElse(null), stage, status, Timestamp.from(start),
         Timestamp.from(Instant.now()), secs, rowsIn, rowsOut, jobs, ctx.settings().digest(), version(),
         message == null || message.isEmpty() ? null : message);
-    Dataset<Row> df = ctx.spark().createDataFrame(List.of(row), JOB_RUNS_SCHEMA).coalesce(1);
-    if (RUNNING.equals(status)) {
-      ctx.tables().appendLog(Tables.JOB_RUNS, df);
-    } else { // the stage's running row becomes its final one: one row per stage run
-      ctx.tables().replaceLog(Tables.JOB_RUNS, "run_id = '" + ctx.runId() + "' AND stage = '" + stage + "'", df);
-    }
+  }
+
+  private static Dataset<Row> rows(StageContext ctx, List<Row> rows) {
+    return ctx.spark().createDataFrame(rows, JOB_RUNS_SCHEMA).coalesce(1);
+  }
+
+  /** Replaces this run's rows of the stages in {@code rows} (a running row becomes its final one). */
+  private static void replace(StageContext ctx, List<Row> rows) {
+    String stagesIn = rows.stream().map(r -> "'" + r.getString(2) + "'").distinct()
+        .collect(Collectors.joining(", "));
+    ctx.tables().replaceLog(Tables.JOB_RUNS, "run_id = '" + ctx.runId() + "' AND stage IN (" + stagesIn + ")",
+        rows(ctx, rows));
   }
 
   /** The app version from the jar manifest ("dev" when run from classes). */
