@@ -12,6 +12,13 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.max;
@@ -26,15 +33,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
-import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.ml.functions;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -89,7 +98,7 @@ public final class Segmenter {
     final int k;
     final KMeansModel model;
     final double cost;
-    final double silhouette;
+    double silhouette;
 
     Fit(Dimension dim, int k, KMeansModel model, double cost, double silhouette) {
       this.dim = dim;
@@ -133,7 +142,9 @@ public final class Segmenter {
           + ": run the rfm stage for that date first");
     }
     int partitions = (int) Math.max(1, Math.min(64, customers / 250_000));
-    Dataset<Row> base = rfm.repartitionByRange(partitions, col(CUSTOMER_ID)).sortWithinPartitions(CUSTOMER_ID);
+    // One partition needs no range shuffle: the same rows in the same order either way.
+    Dataset<Row> base = (partitions == 1 ? rfm.coalesce(1) : rfm.repartitionByRange(partitions, col(CUSTOMER_ID)))
+        .sortWithinPartitions(CUSTOMER_ID);
     for (Dimension d : Dimension.values()) {
       Column v = col(d.valueColumn).cast(DataTypes.DoubleType);
       if (s.log1p.get(d.label)) {
@@ -143,6 +154,9 @@ public final class Segmenter {
     }
     base = base.persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      // Filled once here: the sweep's fits start together, and each would otherwise compute the
+      // (uncached) input again while the first one fills the cache.
+      base.count();
       Map<Dimension, Fit> chosen = new EnumMap<>(Dimension.class);
       List<Row> kSelection = sweep(base, s, asOf, chosen, sweep || s.k.isEmpty());
 
@@ -193,9 +207,12 @@ public final class Segmenter {
     List<Callable<Fit>> fitTasks = new ArrayList<>();
     for (int[] t : tasks) {
       Dimension d = Dimension.values()[t[0]];
-      fitTasks.add(() -> fit(base, d, t[1], s, fullSweep));
+      fitTasks.add(() -> fit(base, d, t[1], s));
     }
     List<Fit> fits = Parallel.all(s.sweepParallelism, fitTasks, "KMeans sweep");
+    if (fullSweep) { // silhouettes only where k is being chosen or charted
+      silhouettes(base, fits);
+    }
     for (Dimension d : Dimension.values()) {
       Fit pick = null;
       for (Fit f : fits) {
@@ -225,8 +242,8 @@ public final class Segmenter {
     return rows;
   }
 
-  /** One KMeans fit; the silhouette (a few more jobs) only where k is being chosen. */
-  private static Fit fit(Dataset<Row> base, Dimension d, int k, SegmentSettings s, boolean withSilhouette) {
+  /** One KMeans fit (its silhouette is set by {@link #silhouettes} where needed). */
+  private static Fit fit(Dataset<Row> base, Dimension d, int k, SegmentSettings s) {
     KMeansModel model = new KMeans()
         .setK(k)
         .setSeed(s.seed)
@@ -235,14 +252,81 @@ public final class Segmenter {
         .setFeaturesCol(d.vectorColumn())
         .setPredictionCol(d.predictionColumn())
         .fit(base);
-    double silhouette = Double.NaN;
-    if (withSilhouette && model.clusterCenters().length > 1) {
-      silhouette = new ClusteringEvaluator()
-          .setFeaturesCol(d.vectorColumn())
-          .setPredictionCol(d.predictionColumn())
-          .evaluate(model.transform(base.select(d.vectorColumn())));
+    return new Fit(d, k, model, model.summary().trainingCost(), Double.NaN);
+  }
+
+  /**
+   * Sets the silhouette of every fit with more than one cluster: MLlib's ClusteringEvaluator
+   * (squared Euclidean) figure, computed for the whole sweep in two aggregations instead of two
+   * Spark jobs per fit. Per cluster: points N, sum of x (Y) and of x^2 (P); a point's mean
+   * squared distance to cluster j is x^2 + P/N - 2xY/N, to its own cluster that times N/(N-1).
+   */
+  static void silhouettes(Dataset<Row> base, List<Fit> fits) {
+    List<Fit> scored = new ArrayList<>();
+    Dataset<Row> pred = base;
+    List<Column> points = new ArrayList<>();
+    for (Fit f : fits) {
+      if (f.model.clusterCenters().length < 2) {
+        continue;
+      }
+      String name = "_c" + scored.size();
+      pred = ((KMeansModel) f.model.copy(new ParamMap())).setPredictionCol(name).transform(pred);
+      points.add(struct(lit(scored.size()).as("fit"), col(name).as("c"), value(f.dim).as("x"),
+          squaredNorm(value(f.dim)).as("q")));
+      scored.add(f);
     }
-    return new Fit(d, k, model, model.summary().trainingCost(), silhouette);
+    if (scored.isEmpty()) {
+      return;
+    }
+    Dataset<Row> longForm = pred.select(explode(array(points.toArray(new Column[0]))).as("p")).select("p.*");
+    Map<Integer, Map<Integer, double[]>> stats = new HashMap<>(); // fit -> cluster -> {N, Y, P}
+    for (Row r : longForm.groupBy("fit", "c").agg(count(lit(1)), sum(col("x")), sum(col("q")))
+        .collectAsList()) {
+      stats.computeIfAbsent(r.getInt(0), i -> new TreeMap<>())
+          .put(r.getInt(1), new double[] {r.getLong(2), r.getDouble(3), r.getDouble(4)});
+    }
+    Column[] means = new Column[scored.size()];
+    for (int i = 0; i < scored.size(); i++) {
+      means[i] = sum(pointSilhouette(scored.get(i).dim, "_c" + i, stats.get(i))).divide(count(lit(1)));
+    }
+    Row r = pred.agg(means[0], Arrays.copyOfRange(means, 1, means.length)).head();
+    for (int i = 0; i < scored.size(); i++) {
+      scored.get(i).silhouette = r.getDouble(i);
+    }
+  }
+
+  /** The dimension's clustered value as a double (log1p applied if configured): the vector's element. */
+  private static Column value(Dimension d) {
+    return functions.vector_to_array(col(d.vectorColumn()), "float64").getItem(0);
+  }
+
+  /** ||x||^2 as MLlib's evaluator computes it (the square of the 2-norm), so the figures agree. */
+  private static Column squaredNorm(Column x) {
+    return pow(sqrt(x.multiply(x)), 2.0);
+  }
+
+  /** One point's silhouette, in the order of operations of MLlib's squared-Euclidean evaluator. */
+  private static Column pointSilhouette(Dimension d, String cluster, Map<Integer, double[]> clusters) {
+    Column x = value(d);
+    Column c = col(cluster);
+    Column own = null;
+    Column ownSize = null;
+    List<Column> others = new ArrayList<>();
+    for (Map.Entry<Integer, double[]> e : clusters.entrySet()) {
+      double n = e.getValue()[0];
+      Column dist = squaredNorm(x).plus(lit(e.getValue()[2] / n))
+          .minus(lit(2.0).multiply(x.multiply(lit(e.getValue()[1]))).divide(lit(n)));
+      Column here = c.equalTo(e.getKey());
+      own = own == null ? when(here, dist) : own.when(here, dist);
+      ownSize = ownSize == null ? when(here, lit(n)) : ownSize.when(here, lit(n));
+      others.add(when(not(here), dist));
+    }
+    Column a = own.multiply(ownSize).divide(ownSize.minus(1.0));
+    Column b = others.size() == 1 ? others.get(0) : least(others.toArray(new Column[0]));
+    return when(ownSize.equalTo(1.0), lit(0.0))
+        .when(a.lt(b), lit(1.0).minus(a.divide(b)))
+        .when(a.gt(b), b.divide(a).minus(1.0))
+        .otherwise(lit(0.0));
   }
 
   /**

@@ -154,4 +154,34 @@ class SegmenterTest {
     auto.segments.unpersist();
     again.segments.unpersist();
   }
+
+  /** The sweep's one-pass silhouettes are the figures MLlib's ClusteringEvaluator gives fit by fit. */
+  @Test
+  void sweepSilhouettesEqualMLlibsEvaluator() {
+    // log1p on one dimension, and a lone far customer so that some fits have a one-point cluster.
+    List<Row> rows = new ArrayList<>(rfm.collectAsList());
+    rows.add(RowFactory.create(Date.valueOf(AS_OF), 9_999L, 3_000, 900L, 5_000_000.0));
+    Dataset<Row> data = SparkTest.spark().createDataFrame(rows, RFM);
+    Settings.SegmentSettings s = SparkTest.settings("segment.k-max=6", "segment.log1p.monetary=true").segment();
+    Segmenter.Result r = Segmenter.compute(data, s, AS_OF);
+    Dataset<Row> base = data.coalesce(1).sortWithinPartitions("customer_id");
+    for (Dimension d : Dimension.values()) {
+      org.apache.spark.sql.Column v = col(d.valueColumn).cast(DataTypes.DoubleType);
+      base = Segmenter.withVector(base, d.vectorColumn(), d == Dimension.MONETARY ? org.apache.spark.sql.functions.log1p(v) : v);
+    }
+    int checked = 0;
+    for (Row k : r.kSelection) {
+      Dimension d = Dimension.valueOf(k.getString(1).toUpperCase());
+      org.apache.spark.ml.clustering.KMeansModel m = new org.apache.spark.ml.clustering.KMeans().setK(k.getInt(2))
+          .setSeed(s.seed).setMaxIter(s.maxIterations).setInitMode(s.initMode)
+          .setFeaturesCol(d.vectorColumn()).setPredictionCol("p").fit(base);
+      assertThat(m.summary().trainingCost()).isEqualTo(k.getDouble(3));
+      double expected = new org.apache.spark.ml.evaluation.ClusteringEvaluator().setFeaturesCol(d.vectorColumn())
+          .setPredictionCol("p").evaluate(m.transform(base));
+      assertThat(k.getDouble(4)).as("%s k=%d", d, k.getInt(2)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+      checked++;
+    }
+    assertThat(checked).isEqualTo(3 * 5);
+    r.segments.unpersist();
+  }
 }
