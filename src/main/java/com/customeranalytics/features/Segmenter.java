@@ -9,11 +9,11 @@ import static com.customeranalytics.table.Columns.RFM_SEGMENT;
 import static com.customeranalytics.table.Columns.R_SCORE;
 import static com.customeranalytics.table.Columns.SEGMENT;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sqrt;
@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
@@ -258,76 +257,75 @@ public final class Segmenter {
   /**
    * Sets the silhouette of every fit with more than one cluster: MLlib's ClusteringEvaluator
    * (squared Euclidean) figure, computed for the whole sweep in two aggregations instead of two
-   * Spark jobs per fit. Per cluster: points N, sum of x (Y) and of x^2 (P); a point's mean
-   * squared distance to cluster j is x^2 + P/N - 2xY/N, to its own cluster that times N/(N-1).
+   * Spark jobs per fit. Per cluster: points N, sum of x (Y) and of ||x||^2 (P); a point's mean
+   * squared distance to cluster j is ||x||^2 + P/N - 2xY/N, to its own cluster that times N/(N-1).
    */
   static void silhouettes(Dataset<Row> base, List<Fit> fits) {
     List<Fit> scored = new ArrayList<>();
     Dataset<Row> pred = base;
-    List<Column> points = new ArrayList<>();
     for (Fit f : fits) {
-      if (f.model.clusterCenters().length < 2) {
-        continue;
+      if (f.model.clusterCenters().length > 1) {
+        pred = ((KMeansModel) f.model.copy(new ParamMap())).setPredictionCol("_c" + scored.size()).transform(pred);
+        scored.add(f);
       }
-      String name = "_c" + scored.size();
-      pred = ((KMeansModel) f.model.copy(new ParamMap())).setPredictionCol(name).transform(pred);
-      points.add(struct(lit(scored.size()).as("fit"), col(name).as("c"), value(f.dim).as("x"),
-          squaredNorm(value(f.dim)).as("q")));
-      scored.add(f);
     }
     if (scored.isEmpty()) {
       return;
     }
-    Dataset<Row> longForm = pred.select(explode(array(points.toArray(new Column[0]))).as("p")).select("p.*");
-    Map<Integer, Map<Integer, double[]>> stats = new HashMap<>(); // fit -> cluster -> {N, Y, P}
-    for (Row r : longForm.groupBy("fit", "c").agg(count(lit(1)), sum(col("x")), sum(col("q")))
-        .collectAsList()) {
-      stats.computeIfAbsent(r.getInt(0), i -> new TreeMap<>())
-          .put(r.getInt(1), new double[] {r.getLong(2), r.getDouble(3), r.getDouble(4)});
+    // One row per (fit, customer): the fit, its cluster, x and ||x||^2.
+    List<Column> narrow = new ArrayList<>(List.of(col(CUSTOMER_ID)));
+    for (Dimension d : Dimension.values()) {
+      Column x = functions.vector_to_array(col(d.vectorColumn()), "float64").getItem(0);
+      narrow.add(x.as("_x" + d.ordinal()));
+      narrow.add(pow(sqrt(x.multiply(x)), 2.0).as("_q" + d.ordinal())); // as MLlib: the 2-norm squared
     }
-    Column[] means = new Column[scored.size()];
+    List<Column> points = new ArrayList<>();
     for (int i = 0; i < scored.size(); i++) {
-      means[i] = sum(pointSilhouette(scored.get(i).dim, "_c" + i, stats.get(i))).divide(count(lit(1)));
+      int d = scored.get(i).dim.ordinal();
+      narrow.add(col("_c" + i));
+      points.add(struct(lit(i).as("fit"), col(CUSTOMER_ID), col("_c" + i).as("c"), col("_x" + d).as("x"), col("_q" + d).as("q")));
     }
-    Row r = pred.agg(means[0], Arrays.copyOfRange(means, 1, means.length)).head();
-    for (int i = 0; i < scored.size(); i++) {
-      scored.get(i).silhouette = r.getDouble(i);
+    Dataset<Row> longForm = pred.select(narrow.toArray(new Column[0]))
+        .select(explode(array(points.toArray(new Column[0]))).as("p")).select("p.*")
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<Integer, List<double[]>> stats = new TreeMap<>(); // fit -> {cluster, N, Y, P} by cluster
+      for (Row r : longForm.groupBy("fit", "c").agg(count(lit(1)), sum(col("x")), sum(col("q")))
+          .orderBy("fit", "c").collectAsList()) {
+        stats.computeIfAbsent(r.getInt(0), i -> new ArrayList<>())
+            .add(new double[] {r.getInt(1), r.getLong(2), r.getDouble(3), r.getDouble(4)});
+      }
+      // Every point against every cluster of its fit (a broadcast join with the few cluster
+      // rows), then per point: own = mean squared distance to its cluster (n its size), b = to
+      // the nearest other one. Plain arithmetic: no expression grows with the sweep.
+      List<Row> clusterRows = new ArrayList<>();
+      stats.forEach((fit, cs) -> cs.forEach(k -> clusterRows.add(RowFactory.create(fit, (int) k[0], k[1], k[2], k[3]))));
+      Dataset<Row> clusters = base.sparkSession().createDataFrame(clusterRows, CLUSTER_STATS);
+      Column dist = col("q").plus(col("p").divide(col("n"))).minus(lit(2.0).multiply(col("x").multiply(col("y"))).divide(col("n")));
+      Column here = col("j").equalTo(col("c"));
+      Dataset<Row> perPoint = longForm.join(broadcast(clusters), "fit")
+          .groupBy(col("fit"), col(CUSTOMER_ID))
+          .agg(max(when(here, dist)).as("own"), max(when(here, col("n"))).as("n"), min(when(not(here), dist)).as("b"));
+      Column a = col("own").multiply(col("n")).divide(col("n").minus(1.0)); // itself left out
+      Column silhouette = when(col("n").equalTo(1.0), lit(0.0))
+          .when(col("a").lt(col("b")), lit(1.0).minus(col("a").divide(col("b"))))
+          .when(col("a").gt(col("b")), col("b").divide(col("a")).minus(1.0))
+          .otherwise(lit(0.0));
+      for (Row r : perPoint.withColumn("a", a).withColumn("s", silhouette).groupBy("fit")
+          .agg(sum(col("s")).divide(count(lit(1)))).collectAsList()) {
+        scored.get(r.getInt(0)).silhouette = r.getDouble(1);
+      }
+    } finally {
+      longForm.unpersist();
     }
   }
 
-  /** The dimension's clustered value as a double (log1p applied if configured): the vector's element. */
-  private static Column value(Dimension d) {
-    return functions.vector_to_array(col(d.vectorColumn()), "float64").getItem(0);
-  }
-
-  /** ||x||^2 as MLlib's evaluator computes it (the square of the 2-norm), so the figures agree. */
-  private static Column squaredNorm(Column x) {
-    return pow(sqrt(x.multiply(x)), 2.0);
-  }
-
-  /** One point's silhouette, in the order of operations of MLlib's squared-Euclidean evaluator. */
-  private static Column pointSilhouette(Dimension d, String cluster, Map<Integer, double[]> clusters) {
-    Column x = value(d);
-    Column c = col(cluster);
-    Column own = null;
-    Column ownSize = null;
-    List<Column> others = new ArrayList<>();
-    for (Map.Entry<Integer, double[]> e : clusters.entrySet()) {
-      double n = e.getValue()[0];
-      Column dist = squaredNorm(x).plus(lit(e.getValue()[2] / n))
-          .minus(lit(2.0).multiply(x.multiply(lit(e.getValue()[1]))).divide(lit(n)));
-      Column here = c.equalTo(e.getKey());
-      own = own == null ? when(here, dist) : own.when(here, dist);
-      ownSize = ownSize == null ? when(here, lit(n)) : ownSize.when(here, lit(n));
-      others.add(when(not(here), dist));
-    }
-    Column a = own.multiply(ownSize).divide(ownSize.minus(1.0));
-    Column b = others.size() == 1 ? others.get(0) : least(others.toArray(new Column[0]));
-    return when(ownSize.equalTo(1.0), lit(0.0))
-        .when(a.lt(b), lit(1.0).minus(a.divide(b)))
-        .when(a.gt(b), b.divide(a).minus(1.0))
-        .otherwise(lit(0.0));
-  }
+  private static final StructType CLUSTER_STATS = new StructType()
+      .add("fit", DataTypes.IntegerType, false)
+      .add("j", DataTypes.IntegerType, false)
+      .add("n", DataTypes.DoubleType, false)
+      .add("y", DataTypes.DoubleType, false)
+      .add("p", DataTypes.DoubleType, false);
 
   /**
    * Adds {@code name}: {@code value} as a one-element vector, its size in the column's ML
