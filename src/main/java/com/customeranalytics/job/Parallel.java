@@ -41,4 +41,44 @@ public final class Parallel {
       pool.shutdown();
     }
   }
+
+  /**
+   * Runs independent writes side by side (a Delta commit is mostly driver time, so two cores
+   * overlap several) and returns their results in task order. Every task is waited for, so
+   * nothing is still writing when this returns or throws; the first failure (in task order) is
+   * rethrown as it is, the same exception a sequential run would give.
+   */
+  public static <T> List<T> each(List<Callable<T>> tasks) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, tasks.size()));
+    try {
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> t : tasks) {
+        futures.add(pool.submit(t));
+      }
+      List<T> out = new ArrayList<>();
+      Throwable first = null;
+      for (Future<T> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          first = first == null ? e.getCause() : first;
+        }
+      }
+      if (first instanceof RuntimeException) {
+        throw (RuntimeException) first;
+      }
+      if (first instanceof Error) {
+        throw (Error) first;
+      }
+      if (first != null) { // a checked exception thrown undeclared by Scala code
+        throw new IllegalStateException(first.getMessage(), first);
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing", e);
+    } finally {
+      pool.shutdown();
+    }
+  }
 }

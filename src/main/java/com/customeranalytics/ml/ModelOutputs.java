@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import com.customeranalytics.job.Parallel;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
 import com.customeranalytics.table.TableStore;
@@ -14,6 +15,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -55,11 +57,19 @@ public final class ModelOutputs {
       Dataset<Row> rows, Dataset<Row> trainable, List<String> featureCols, List<String> classNames,
       Dataset<Row> current) {
     LocalDate asOf = ctx.asOf();
-    long trainingRows = ctx.tables().replaceWhere(t.trainingSet, AS_OF_DATE + " = '" + asOf + "'",
-        rows.select(lit(Date.valueOf(asOf)).as(AS_OF_DATE), col("*")).drop(ClassifierTrainer.LABEL),
-        AS_OF_DATE);
-    ClassifierTrainer.Outcome out = ClassifierTrainer.train(trainable, featureCols, classNames,
-        ctx.settings().models(), asOf, stage);
+    // The training set is written while the models train: independent, and training is a chain
+    // of small jobs that leaves the cores idle between them.
+    ClassifierTrainer.Outcome[] trained = new ClassifierTrainer.Outcome[1];
+    long trainingRows = Parallel.each(List.<Callable<Long>>of(
+        () -> ctx.tables().replaceWhere(t.trainingSet, AS_OF_DATE + " = '" + asOf + "'",
+            rows.select(lit(Date.valueOf(asOf)).as(AS_OF_DATE), col("*")).drop(ClassifierTrainer.LABEL),
+            AS_OF_DATE),
+        () -> {
+          trained[0] = ClassifierTrainer.train(trainable, featureCols, classNames, ctx.settings().models(),
+              asOf, stage);
+          return 0L;
+        })).get(0);
+    ClassifierTrainer.Outcome out = trained[0];
     long scored = write(ctx, out, current, stage, classNames, t.metrics, t.roc, t.predictions);
     return new StageResult(trainingRows, scored, String.format(
         "training set %,d, best %s/%s validation F1 %.3f test F1 %.3f, %,d customers scored",
@@ -77,18 +87,23 @@ public final class ModelOutputs {
     LocalDate asOf = ctx.asOf();
     TableStore tables = ctx.tables();
     String where = AS_OF_DATE + " = '" + asOf + "'";
-    tables.replaceWhere(metricsTable, where, ctx.spark().createDataFrame(out.metrics,
-        ClassifierTrainer.metricsSchema(classNames)).coalesce(1), AS_OF_DATE);
-    tables.replaceWhere(rocTable, where, ctx.spark().createDataFrame(out.rocPoints,
-        ClassifierTrainer.ROC_SCHEMA).coalesce(1), AS_OF_DATE);
     String path = modelPath(tables, stage, asOf);
-    try {
-      out.best.write().overwrite().save(path);
-    } catch (IOException e) {
-      throw new IllegalStateException("Cannot save the model to " + path + ": " + e.getMessage(), e);
-    }
-    return tables.replaceWhere(predictionsTable, where,
-        predict(out.best, current, classNames, asOf, out.bestModelId), AS_OF_DATE);
+    // Independent outputs, written side by side.
+    return Parallel.each(List.<Callable<Long>>of(
+        () -> tables.replaceWhere(predictionsTable, where,
+            predict(out.best, current, classNames, asOf, out.bestModelId), AS_OF_DATE),
+        () -> tables.replaceWhere(metricsTable, where, ctx.spark().createDataFrame(out.metrics,
+            ClassifierTrainer.metricsSchema(classNames)).coalesce(1), AS_OF_DATE),
+        () -> tables.replaceWhere(rocTable, where, ctx.spark().createDataFrame(out.rocPoints,
+            ClassifierTrainer.ROC_SCHEMA).coalesce(1), AS_OF_DATE),
+        () -> {
+          try {
+            out.best.write().overwrite().save(path);
+          } catch (IOException e) {
+            throw new IllegalStateException("Cannot save the model to " + path + ": " + e.getMessage(), e);
+          }
+          return 0L;
+        })).get(0);
   }
 
   /** Scores customers with a model: class, class index, probabilities, model id. */

@@ -74,6 +74,7 @@ import static org.apache.spark.sql.functions.when;
 import com.customeranalytics.features.Money;
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.job.InputException;
+import com.customeranalytics.job.Parallel;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
@@ -85,6 +86,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -163,18 +165,22 @@ public final class RollupsStage implements Stage {
         asOf, ctx.settings());
     try {
       String where = AS_OF_DATE + " = '" + asOf + "'";
+      // Every output is a small aggregate: one file per as-of date is plenty. Independent
+      // tables, written side by side.
+      Map<String, Dataset<Row>> outputs = new LinkedHashMap<>();
+      outputs.put(Tables.MONTHLY_METRICS, r.monthly);
+      outputs.put(Tables.COHORT_RETENTION, r.cohorts);
+      outputs.put(Tables.COUNTRY_ROLLUP, r.countries);
+      outputs.put(Tables.SEGMENT_SUMMARY, r.segments);
+      outputs.put(Tables.INSIGHTS, r.insights);
+      List<Callable<Long>> writes = new ArrayList<>();
+      outputs.forEach((t, rows) -> writes.add(() -> tables.replaceWhere(t, where, rows.coalesce(1), AS_OF_DATE)));
+      List<Long> counts = Parallel.each(writes);
       Map<String, Long> written = new LinkedHashMap<>();
-      // Every output is a small aggregate: one file per as-of date is plenty.
-      written.put(Tables.MONTHLY_METRICS, tables.replaceWhere(Tables.MONTHLY_METRICS, where,
-          r.monthly.coalesce(1), AS_OF_DATE));
-      written.put(Tables.COHORT_RETENTION, tables.replaceWhere(Tables.COHORT_RETENTION, where,
-          r.cohorts.coalesce(1), AS_OF_DATE));
-      written.put(Tables.COUNTRY_ROLLUP, tables.replaceWhere(Tables.COUNTRY_ROLLUP, where,
-          r.countries.coalesce(1), AS_OF_DATE));
-      written.put(Tables.SEGMENT_SUMMARY, tables.replaceWhere(Tables.SEGMENT_SUMMARY, where,
-          r.segments.coalesce(1), AS_OF_DATE));
-      written.put(Tables.INSIGHTS, tables.replaceWhere(Tables.INSIGHTS, where, r.insights.coalesce(1),
-          AS_OF_DATE));
+      int i = 0;
+      for (String t : outputs.keySet()) {
+        written.put(t, counts.get(i++));
+      }
       long out = written.values().stream().mapToLong(Long::longValue).sum();
       StringBuilder detail = new StringBuilder("as of " + asOf + ":");
       written.forEach((t, n) -> detail.append(' ').append(t).append(' ').append(n));
