@@ -311,8 +311,12 @@ public final class Segmenter {
           .when(col("a").lt(col("b")), lit(1.0).minus(col("a").divide(col("b"))))
           .when(col("a").gt(col("b")), col("b").divide(col("a")).minus(1.0))
           .otherwise(lit(0.0));
+      // Summed as decimals: exact, so the figure does not depend on the order the shuffle
+      // delivers the points in (a double sum would, in its last bits).
+      Column mean = sum(col("s").cast(DataTypes.createDecimalType(38, 18))).divide(count(lit(1)))
+          .cast(DataTypes.DoubleType);
       for (Row r : perPoint.withColumn("a", a).withColumn("s", silhouette).groupBy("fit")
-          .agg(sum(col("s")).divide(count(lit(1)))).collectAsList()) {
+          .agg(mean).collectAsList()) {
         scored.get(r.getInt(0)).silhouette = r.getDouble(1);
       }
     } finally {
