@@ -168,18 +168,16 @@ public final class CleanStage implements Stage {
       // writes below then read side by side (dq_report, the set's last write, after them).
       List<Row> counts = classified.groupBy(col(TARGET), col(REASON)).agg(count(lit(1)).as("rows"))
           .orderBy(col(TARGET), col(REASON)).collectAsList();
-      List<Long> rows = Parallel.each(List.<Callable<Long>>of(
-          () -> tables.overwrite(Tables.SILVER_SALES, select(classified, SALES, REVENUE, IS_GUEST), INVOICE_MONTH),
-          () -> tables.overwrite(Tables.SILVER_RETURNS, select(classified, RETURNS, REVENUE, IS_GUEST, REASON),
-              INVOICE_MONTH),
-          () -> tables.overwrite(Tables.SILVER_EXCLUDED, select(classified, EXCLUDED, REVENUE, IS_GUEST, REASON),
-              INVOICE_MONTH),
-          () -> tables.overwrite(Tables.SILVER_INVALID, select(classified, INVALID, REASON, DETAIL, RAW_RECORD),
-              INVOICE_MONTH)));
-      Map<String, Long> written = new LinkedHashMap<>();
-      for (int i = 0; i < Tables.SILVER.size(); i++) {
-        written.put(Tables.SILVER.get(i), rows.get(i));
-      }
+      Map<String, Callable<Long>> writes = new LinkedHashMap<>();
+      writes.put(Tables.SILVER_SALES, () -> tables.overwrite(Tables.SILVER_SALES,
+          select(classified, SALES, REVENUE, IS_GUEST), INVOICE_MONTH));
+      writes.put(Tables.SILVER_RETURNS, () -> tables.overwrite(Tables.SILVER_RETURNS,
+          select(classified, RETURNS, REVENUE, IS_GUEST, REASON), INVOICE_MONTH));
+      writes.put(Tables.SILVER_EXCLUDED, () -> tables.overwrite(Tables.SILVER_EXCLUDED,
+          select(classified, EXCLUDED, REVENUE, IS_GUEST, REASON), INVOICE_MONTH));
+      writes.put(Tables.SILVER_INVALID, () -> tables.overwrite(Tables.SILVER_INVALID,
+          select(classified, INVALID, REASON, DETAIL, RAW_RECORD), INVOICE_MONTH));
+      Map<String, Long> written = Parallel.each(writes);
       long input = counts.stream().mapToLong(r -> r.getLong(2)).sum();
       long output = written.values().stream().mapToLong(Long::longValue).sum();
       writeReport(ctx, counts, written, input, output, input == output);

@@ -97,14 +97,14 @@ public final class Segmenter {
     final int k;
     final KMeansModel model;
     final double cost;
-    double silhouette;
+    /** NaN unless set by {@link Segmenter#silhouettes}. */
+    double silhouette = Double.NaN;
 
-    Fit(Dimension dim, int k, KMeansModel model, double cost, double silhouette) {
+    Fit(Dimension dim, int k, KMeansModel model, double cost) {
       this.dim = dim;
       this.k = k;
       this.model = model;
       this.cost = cost;
-      this.silhouette = silhouette;
     }
   }
 
@@ -134,12 +134,23 @@ public final class Segmenter {
    * configured k is fitted (k = auto still needs the sweep) and no k-selection rows are made.
    */
   public static Result compute(Dataset<Row> rfm, SegmentSettings s, LocalDate asOf, boolean sweep) {
-    // A fixed row order and partitioning makes seeded KMeans give the same clusters every run.
-    long customers = rfm.count();
+    // Computed once (the model stages pass a window aggregated from silver): counted here, then
+    // laid out for the fits from the cache.
+    Dataset<Row> input = rfm.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return compute(input, input.count(), s, asOf, sweep);
+    } finally {
+      input.unpersist();
+    }
+  }
+
+  private static Result compute(Dataset<Row> rfm, long customers, SegmentSettings s, LocalDate asOf,
+      boolean sweep) {
     if (customers == 0) {
       throw new IllegalStateException("customer_rfm has no customers as of " + asOf
           + ": run the rfm stage for that date first");
     }
+    // A fixed row order and partitioning makes seeded KMeans give the same clusters every run.
     int partitions = (int) Math.max(1, Math.min(64, customers / 250_000));
     // One partition needs no range shuffle: the same rows in the same order either way.
     Dataset<Row> base = (partitions == 1 ? rfm.coalesce(1) : rfm.repartitionByRange(partitions, col(CUSTOMER_ID)))
@@ -153,8 +164,8 @@ public final class Segmenter {
     }
     base = base.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // Filled once here: the sweep's fits start together, and each would otherwise compute the
-      // (uncached) input again while the first one fills the cache.
+      // Filled once here: the sweep's fits start together, and each would otherwise lay out the
+      // features again while the first one fills the cache.
       base.count();
       Map<Dimension, Fit> chosen = new EnumMap<>(Dimension.class);
       List<Row> kSelection = sweep(base, s, asOf, chosen, sweep || s.k.isEmpty());
@@ -251,7 +262,7 @@ public final class Segmenter {
         .setFeaturesCol(d.vectorColumn())
         .setPredictionCol(d.predictionColumn())
         .fit(base);
-    return new Fit(d, k, model, model.summary().trainingCost(), Double.NaN);
+    return new Fit(d, k, model, model.summary().trainingCost());
   }
 
   /**

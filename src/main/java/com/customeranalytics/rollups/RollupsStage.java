@@ -173,14 +173,9 @@ public final class RollupsStage implements Stage {
       outputs.put(Tables.COUNTRY_ROLLUP, r.countries);
       outputs.put(Tables.SEGMENT_SUMMARY, r.segments);
       outputs.put(Tables.INSIGHTS, r.insights);
-      List<Callable<Long>> writes = new ArrayList<>();
-      outputs.forEach((t, rows) -> writes.add(() -> tables.replaceWhere(t, where, rows.coalesce(1), AS_OF_DATE)));
-      List<Long> counts = Parallel.each(writes);
-      Map<String, Long> written = new LinkedHashMap<>();
-      int i = 0;
-      for (String t : outputs.keySet()) {
-        written.put(t, counts.get(i++));
-      }
+      Map<String, Callable<Long>> writes = new LinkedHashMap<>();
+      outputs.forEach((t, rows) -> writes.put(t, () -> tables.replaceWhere(t, where, rows.coalesce(1), AS_OF_DATE)));
+      Map<String, Long> written = Parallel.each(writes);
       long out = written.values().stream().mapToLong(Long::longValue).sum();
       StringBuilder detail = new StringBuilder("as of " + asOf + ":");
       written.forEach((t, n) -> detail.append(' ').append(t).append(' ').append(n));

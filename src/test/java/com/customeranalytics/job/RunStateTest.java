@@ -26,14 +26,9 @@ class RunStateTest {
       + "536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850,United Kingdom\n"
       + "536366,22633,HAND WARMER,6,12/3/2010 8:28,1.85,13047,United Kingdom\n";
 
-  /** A stage that looks at job_runs while it runs: a killed run would leave exactly this row. */
-  @Test
-  void aStageIsInJobRunsAsRunningWhileItRunsAndOnceWhenDone() {
-    Path wh = SparkTest.tempDir("running-wh");
-    Settings settings = SparkTest.settings(wh, "unused");
-    StageContext ctx = new StageContext(spark, settings, "run-1", "unused");
-    List<String> seen = new ArrayList<>();
-    Stage probe = new Stage() {
+  /** A stage named "probe" that runs {@code body}. */
+  private static Stage probe(java.util.function.Function<StageContext, StageResult> body) {
+    return new Stage() {
       @Override
       public String name() {
         return "probe";
@@ -41,12 +36,24 @@ class RunStateTest {
 
       @Override
       public StageResult run(StageContext c) {
-        for (Row r : c.tables().read(Tables.JOB_RUNS).select("run_id", "stage", "status").collectAsList()) {
-          seen.add(r.mkString("/"));
-        }
-        return new StageResult(3, 2, "");
+        return body.apply(c);
       }
     };
+  }
+
+  /** A stage that looks at job_runs while it runs: a killed run would leave exactly this row. */
+  @Test
+  void aStageIsInJobRunsAsRunningWhileItRunsAndOnceWhenDone() {
+    Path wh = SparkTest.tempDir("running-wh");
+    Settings settings = SparkTest.settings(wh, "unused");
+    StageContext ctx = new StageContext(spark, settings, "run-1", "unused");
+    List<String> seen = new ArrayList<>();
+    Stage probe = probe(c -> {
+      for (Row r : c.tables().read(Tables.JOB_RUNS).select("run_id", "stage", "status").collectAsList()) {
+        seen.add(r.mkString("/"));
+      }
+      return new StageResult(3, 2, "");
+    });
     new JobRunner(List.of(probe)).run(ctx);
 
     assertThat(seen).containsExactly("run-1/probe/running");
@@ -61,24 +68,16 @@ class RunStateTest {
   void aStageWhoseJobRunsRowCannotBeWrittenSaysItsWorkIsDone() {
     Path wh = SparkTest.tempDir("log-fails-wh");
     StageContext ctx = new StageContext(spark, SparkTest.settings(wh, "unused"), "run-2", "unused");
-    Stage breaksTheLog = new Stage() {
-      @Override
-      public String name() {
-        return "probe";
+    Stage breaksTheLog = probe(c -> {
+      try { // the storage under job_runs stops taking writes while the stage runs
+        Path log = wh.resolve(Tables.JOB_RUNS);
+        Files.move(log, wh.resolve("job_runs.moved"));
+        Files.writeString(log, "not a table folder");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
-
-      @Override
-      public StageResult run(StageContext c) {
-        try { // the storage under job_runs stops taking writes while the stage runs
-          Path log = wh.resolve(Tables.JOB_RUNS);
-          Files.move(log, wh.resolve("job_runs.moved"));
-          Files.writeString(log, "not a table folder");
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-        return new StageResult(1, 1, "");
-      }
-    };
+      return new StageResult(1, 1, "");
+    });
     assertThatThrownBy(() -> new JobRunner(List.of(breaksTheLog)).run(ctx))
         .isInstanceOf(StageFailedException.class)
         .hasMessageStartingWith("Stage 'probe' failed: probe finished and its tables are written, but its"
