@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.stddev_samp;
@@ -15,8 +16,9 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import com.customeranalytics.config.Settings.SegmentSettings;
-import com.customeranalytics.job.Parallel;
+import com.customeranalytics.concurrent.Parallel;
 import com.customeranalytics.table.Columns;
+import com.customeranalytics.table.SegmentTables;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,10 +41,10 @@ public final class CustomerFeatures implements AutoCloseable {
       Columns.RECENCY_DAYS, Columns.FREQUENCY, Columns.MONETARY, Columns.TENURE_DAYS,
       Columns.AVG_ORDER_VALUE, Columns.DISTINCT_PRODUCTS, Columns.RETURNS_COUNT, Columns.RETURNS_VALUE,
       Columns.RECENCY_CLUSTER, Columns.FREQUENCY_CLUSTER, Columns.MONETARY_CLUSTER, Columns.OVERALL_SCORE,
-      "segment_index", Columns.R_SCORE, Columns.F_SCORE, Columns.M_SCORE));
+      Columns.SEGMENT_INDEX, Columns.R_SCORE, Columns.F_SCORE, Columns.M_SCORE));
   /** Gap features of the next-purchase model (-1 where a customer has too few purchase days). */
   public static final List<String> GAP_FEATURES = Collections.unmodifiableList(List.of(
-      "gap_1", "gap_2", "gap_3", "gap_mean", "gap_std"));
+      Columns.GAP_1, Columns.GAP_2, Columns.GAP_3, Columns.GAP_MEAN, Columns.GAP_STD));
 
   private final Segmenter.Result segments;
   /** customer_id, last_purchase_date, segment and the feature columns. */
@@ -72,9 +74,7 @@ public final class CustomerFeatures implements AutoCloseable {
     cols.add(col(LAST_PURCHASE_DATE));
     cols.add(col(SEGMENT));
     for (String f : RFM_FEATURES) {
-      Column c = f.equals("segment_index")
-          ? when(col(SEGMENT).equalTo("High"), 2).when(col(SEGMENT).equalTo("Mid"), 1).otherwise(0)
-          : col(f);
+      Column c = f.equals(Columns.SEGMENT_INDEX) ? segmentIndex(col(SEGMENT)) : col(f);
       cols.add(c.cast(DataTypes.DoubleType).as(f));
     }
     return new CustomerFeatures(seg, seg.segments.select(cols.toArray(new Column[0])));
@@ -107,12 +107,21 @@ public final class CustomerFeatures implements AutoCloseable {
     Dataset<Row> ranked = days.withColumn("back", newestFirst).withColumn("gap", gap);
     // The gap on the row of the n-th newest day is the gap between it and the (n+1)-th newest.
     return ranked.groupBy(col(CUSTOMER_ID)).agg(
-        max(when(col("back").equalTo(1), col("gap"))).cast(DataTypes.DoubleType).as("gap_1"),
-        max(when(col("back").equalTo(2), col("gap"))).cast(DataTypes.DoubleType).as("gap_2"),
-        max(when(col("back").equalTo(3), col("gap"))).cast(DataTypes.DoubleType).as("gap_3"),
-        avg(col("gap")).as("gap_mean"),
-        stddev_samp(col("gap")).as("gap_std"))
+        max(when(col("back").equalTo(1), col("gap"))).cast(DataTypes.DoubleType).as(Columns.GAP_1),
+        max(when(col("back").equalTo(2), col("gap"))).cast(DataTypes.DoubleType).as(Columns.GAP_2),
+        max(when(col("back").equalTo(3), col("gap"))).cast(DataTypes.DoubleType).as(Columns.GAP_3),
+        avg(col("gap")).as(Columns.GAP_MEAN),
+        stddev_samp(col("gap")).as(Columns.GAP_STD))
         .na().fill(-1.0, GAP_FEATURES.toArray(new String[0]));
+  }
+
+  /** The segment's position in {@link SegmentTables#SEGMENTS} (Low 0, Mid 1, High 2). */
+  static Column segmentIndex(Column segment) {
+    Column index = lit(0);
+    for (int i = SegmentTables.SEGMENTS.size() - 1; i > 0; i--) {
+      index = when(segment.equalTo(SegmentTables.SEGMENTS.get(i)), i).otherwise(index);
+    }
+    return index;
   }
 
   /** Rows of {@code data} with the gap features joined on (-1 for customers without gaps). */

@@ -88,14 +88,18 @@ public final class Rfm {
   }
 
   /**
-   * Customer lines dated in [{@code from}, {@code to}] ({@code from} null = no lower bound); the
-   * month filters prune partitions before the date filter.
+   * Lines dated on or before {@code to}, guests' included; the month filter prunes partitions
+   * before the date filter.
    */
-  public static Dataset<Row> window(Dataset<Row> lines, LocalDate from, LocalDate to) {
-    Dataset<Row> out = lines
+  public static Dataset<Row> upTo(Dataset<Row> lines, LocalDate to) {
+    return lines
         .filter(col(INVOICE_MONTH).leq(to.toString().substring(0, 7)))
-        .filter(to_date(col(INVOICE_TS)).leq(lit(Date.valueOf(to))))
-        .filter(col(CUSTOMER_ID).isNotNull());
+        .filter(to_date(col(INVOICE_TS)).leq(lit(Date.valueOf(to))));
+  }
+
+  /** Customer lines dated in [{@code from}, {@code to}] ({@code from} null = no lower bound). */
+  public static Dataset<Row> window(Dataset<Row> lines, LocalDate from, LocalDate to) {
+    Dataset<Row> out = upTo(lines, to).filter(col(CUSTOMER_ID).isNotNull());
     if (from != null) {
       out = out.filter(col(INVOICE_MONTH).geq(from.toString().substring(0, 7)))
           .filter(to_date(col(INVOICE_TS)).geq(lit(Date.valueOf(from))));

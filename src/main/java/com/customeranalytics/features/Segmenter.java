@@ -1,6 +1,5 @@
 package com.customeranalytics.features;
 
-import static com.customeranalytics.table.Columns.AS_OF_DATE;
 import static com.customeranalytics.table.Columns.CUSTOMER_ID;
 import static com.customeranalytics.table.Columns.F_SCORE;
 import static com.customeranalytics.table.Columns.M_SCORE;
@@ -8,6 +7,9 @@ import static com.customeranalytics.table.Columns.OVERALL_SCORE;
 import static com.customeranalytics.table.Columns.RFM_SEGMENT;
 import static com.customeranalytics.table.Columns.R_SCORE;
 import static com.customeranalytics.table.Columns.SEGMENT;
+import static com.customeranalytics.table.SegmentTables.HIGH;
+import static com.customeranalytics.table.SegmentTables.LOW;
+import static com.customeranalytics.table.SegmentTables.MID;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.avg;
@@ -26,7 +28,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
 import com.customeranalytics.config.Settings.SegmentSettings;
-import com.customeranalytics.job.Parallel;
+import com.customeranalytics.concurrent.Parallel;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -63,30 +65,6 @@ public final class Segmenter {
   private Segmenter() {}
 
   private static final Logger LOG = LoggerFactory.getLogger(Segmenter.class);
-
-  public static final String LOW = "Low";
-  public static final String MID = "Mid";
-  public static final String HIGH = "High";
-
-  public static final StructType K_SELECTION_SCHEMA = new StructType()
-      .add(AS_OF_DATE, DataTypes.DateType, false)
-      .add("dimension", DataTypes.StringType, false)
-      .add("k", DataTypes.IntegerType, false)
-      .add("cost", DataTypes.DoubleType, false)
-      .add("silhouette", DataTypes.DoubleType, true)
-      .add("clusters_found", DataTypes.IntegerType, false)
-      .add("chosen", DataTypes.BooleanType, false);
-
-  public static final StructType PROFILE_SCHEMA = new StructType()
-      .add(AS_OF_DATE, DataTypes.DateType, false)
-      .add("dimension", DataTypes.StringType, false)
-      .add("cluster", DataTypes.IntegerType, false)
-      .add("customers", DataTypes.LongType, false)
-      .add("min", DataTypes.DoubleType, false)
-      .add("max", DataTypes.DoubleType, false)
-      .add("mean", DataTypes.DoubleType, false)
-      .add("center", DataTypes.DoubleType, false)
-      .add("log1p", DataTypes.BooleanType, false);
 
   /** Probabilities of the quintile boundaries. */
   private static final double[] QUINTILES = {0.2, 0.4, 0.6, 0.8};

@@ -1,5 +1,12 @@
 package com.customeranalytics.job;
 
+import static com.customeranalytics.table.Columns.RUN_ID;
+import static com.customeranalytics.table.Columns.STAGE;
+import static com.customeranalytics.table.RunTables.FAILED;
+import static com.customeranalytics.table.RunTables.JOB_RUNS_SCHEMA;
+import static com.customeranalytics.table.RunTables.RUNNING;
+import static com.customeranalytics.table.RunTables.SUCCEEDED;
+
 import com.customeranalytics.table.Tables;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -11,8 +18,6 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,27 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
-
-  /** job_runs schema; one row per stage run. */
-  public static final StructType JOB_RUNS_SCHEMA = new StructType()
-      .add("run_id", DataTypes.StringType, false)
-      .add("as_of_date", DataTypes.DateType, true)
-      .add("stage", DataTypes.StringType, false)
-      .add("status", DataTypes.StringType, false)
-      .add("started_at", DataTypes.TimestampType, false)
-      .add("ended_at", DataTypes.TimestampType, false)
-      .add("seconds", DataTypes.DoubleType, false)
-      .add("rows_in", DataTypes.LongType, true)
-      .add("rows_out", DataTypes.LongType, true)
-      .add("spark_jobs", DataTypes.IntegerType, true)
-      .add("settings_digest", DataTypes.StringType, false)
-      .add("version", DataTypes.StringType, false)
-      .add("message", DataTypes.StringType, true);
-
-  /** Written when a stage starts; a row still running after its run ended marks a killed run. */
-  public static final String RUNNING = "running";
-  public static final String SUCCEEDED = "succeeded";
-  public static final String FAILED = "failed";
 
   private final List<Stage> stages;
 
@@ -162,7 +146,7 @@ public final class JobRunner {
   private static void replace(StageContext ctx, List<Row> rows) {
     String stagesIn = rows.stream().map(r -> "'" + r.getString(2) + "'").distinct()
         .collect(Collectors.joining(", "));
-    ctx.tables().replaceLog(Tables.JOB_RUNS, "run_id = '" + ctx.runId() + "' AND stage IN (" + stagesIn + ")",
+    ctx.tables().replaceLog(Tables.JOB_RUNS, RUN_ID + " = '" + ctx.runId() + "' AND " + STAGE + " IN (" + stagesIn + ")",
         rows(ctx, rows));
   }
 

@@ -42,6 +42,12 @@ public final class Columns {
   public static final String SOURCE_SIZE = "source_size";
   public static final String SOURCE_MODIFIED_AT = "source_modified_at";
 
+  // ingest_quarantine.
+  /** Why the file was set aside (the reader's message). */
+  public static final String ERROR = "error";
+  /** When the run set the file aside. */
+  public static final String QUARANTINED_AT = "quarantined_at";
+
   // Silver.
   /** quantity x unit_price. */
   public static final String REVENUE = "revenue";
@@ -49,6 +55,22 @@ public final class Columns {
   public static final String IS_GUEST = "is_guest";
   /** Why a row is excluded or invalid. */
   public static final String REASON = "reason";
+  /** On silver_invalid: every parse problem of the row (reason is the first). */
+  public static final String DETAIL = "detail";
+
+  // dq_report: long format, one row per (table, reason) of a clean run, plus the totals.
+  /** When the clean run checked the counts. */
+  public static final String CHECKED_AT = "checked_at";
+  /** The silver table the row counts (or "total"). */
+  public static final String TABLE_NAME = "table_name";
+  /** Rows of that table and reason. */
+  public static final String ROWS = "rows";
+  /** Bronze rows the run classified. */
+  public static final String INPUT_ROWS = "input_rows";
+  /** Rows the run wrote to the four silver tables together. */
+  public static final String OUTPUT_ROWS = "output_rows";
+  /** True when input_rows = output_rows. */
+  public static final String CONSERVATION_OK = "conservation_ok";
 
   // Customer level (customer_rfm, customer_segments). Partitioned by as_of_date.
   /** The date the figures are as of; gold tables' partition column. */
@@ -167,12 +189,61 @@ public final class Columns {
   public static final String MIN = "min";
   public static final String MAX = "max";
   public static final String MEAN = "mean";
+  /** Distinct clusters a fit ended with (can be below k on tied values). */
+  public static final String CLUSTERS_FOUND = "clusters_found";
+  /** A cluster's KMeans center, in the dimension's units. */
+  public static final String CENTER = "center";
+  /** True when the dimension was clustered on log1p(value). */
+  public static final String LOG1P = "log1p";
 
   // Model stages (ltv_*, next_purchase_*).
   /** Revenue in the LTV label window (the 6 months before label_end). */
   public static final String LABEL_REVENUE = "label_revenue";
-  /** LTV class name (Low, Mid, High). */
+  /** LTV class name (Low, Mid, High) and its index (0 = lowest). */
   public static final String LTV_CLASS = "ltv_class";
+  public static final String LTV_CLASS_INDEX = "ltv_class_index";
+  /** At or above the outlier quantile of the label: kept in the training set, left out of training. */
+  public static final String EXCLUDED_FROM_TRAINING = "excluded_from_training";
+  /** Days from the last feature-window purchase to the first next-window purchase (null: none). */
+  public static final String DAYS_TO_NEXT_PURCHASE = "days_to_next_purchase";
+  /** Next-purchase class name (0-20, 21-50, over_50_or_none) and its index. */
+  public static final String NEXT_PURCHASE_CLASS = "next_purchase_class";
+  public static final String NEXT_PURCHASE_CLASS_INDEX = "next_purchase_class_index";
+  /** Low / Mid / High segment as 0 / 1 / 2 (a model feature). */
+  public static final String SEGMENT_INDEX = "segment_index";
+  /** Days between the last and 2nd-last purchase days, 2nd and 3rd, 3rd and 4th (-1: undefined). */
+  public static final String GAP_1 = "gap_1";
+  public static final String GAP_2 = "gap_2";
+  public static final String GAP_3 = "gap_3";
+  /** Mean and sample standard deviation of all consecutive gaps (-1: undefined). */
+  public static final String GAP_MEAN = "gap_mean";
+  public static final String GAP_STD = "gap_std";
+  /** Training set: "train", "test" (the stratified split) or "excluded" (an LTV outlier). */
+  public static final String SPLIT = "split";
+  /** Predictions: class name and index, and the id of the model that scored. */
+  public static final String PREDICTED_CLASS = "predicted_class";
+  public static final String PREDICTED_CLASS_INDEX = "predicted_class_index";
+  public static final String MODEL_ID = "model_id";
+  /** Prefix of a prediction's per-class probability, prob_<class key>. */
+  public static final String PROB_PREFIX = "prob_";
+  /** Rows the reported model was trained on, and the test split's rows. */
+  public static final String TRAIN_SIZE = "train_size";
+  public static final String TEST_SIZE = "test_size";
+  public static final String WEIGHTED_PRECISION = "weighted_precision";
+  public static final String WEIGHTED_RECALL = "weighted_recall";
+  /** Prefixes of the per-class figures, e.g. f1_<class key>. */
+  public static final String PRECISION_PREFIX = "precision_";
+  public static final String RECALL_PREFIX = "recall_";
+  public static final String F1_PREFIX = "f1_";
+  public static final String ROC_AUC_PREFIX = "roc_auc_";
+  /** The parameters the reported model was fitted with. */
+  public static final String PARAMS = "params";
+  /** ltv_class_boundaries: class index, and the label range [lower, upper) of the class. */
+  public static final String CLASS_INDEX = "class_index";
+  public static final String LOWER = "lower";
+  public static final String UPPER = "upper";
+  /** The label's outlier quantile, above which customers are left out of training. */
+  public static final String OUTLIER_THRESHOLD = "outlier_threshold";
   /** Classifier family (random_forest, gbt). */
   public static final String MODEL = "model";
   /** default (MLlib's parameters) or tuned (cross-validated). */
@@ -192,11 +263,21 @@ public final class Columns {
   public static final String FPR = "fpr";
   public static final String TPR = "tpr";
 
-  // job_runs.
+  // job_runs: one row per stage run.
   public static final String STAGE = "stage";
+  /** running, succeeded or failed (RunTables). */
   public static final String STATUS = "status";
   public static final String STARTED_AT = "started_at";
+  public static final String ENDED_AT = "ended_at";
   public static final String SECONDS = "seconds";
   public static final String ROWS_IN = "rows_in";
   public static final String ROWS_OUT = "rows_out";
+  /** Spark jobs the stage ran. */
+  public static final String SPARK_JOBS = "spark_jobs";
+  /** SHA-256 of the effective settings: equal digests, equal configuration. */
+  public static final String SETTINGS_DIGEST = "settings_digest";
+  /** The job's version. */
+  public static final String VERSION = "version";
+  /** The stage's summary, or its error. */
+  public static final String MESSAGE = "message";
 }

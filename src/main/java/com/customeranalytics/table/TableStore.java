@@ -2,6 +2,8 @@ package com.customeranalytics.table;
 
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
+import java.sql.Date;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +13,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -284,6 +288,29 @@ public final class TableStore {
     writer(table, rows, tag).mode(SaveMode.Overwrite).option("replaceWhere", predicate)
         .partitionBy(partitionBy).save(path(table));
     return rowsWritten(table, tag);
+  }
+
+  /**
+   * Atomically replaces one as-of date of a gold table (partitioned by {@code as_of_date}) with
+   * {@code rows}: re-running a date replaces it, other dates stay. Returns the rows written.
+   */
+  public long replaceAsOf(String table, LocalDate asOf, Dataset<Row> rows) {
+    return replaceWhere(table, asOfPredicate(asOf), rows, Columns.AS_OF_DATE);
+  }
+
+  /** The rows of one as-of date of a gold table. */
+  public Dataset<Row> readAsOf(String table, LocalDate asOf) {
+    return read(table).filter(asOfFilter(asOf));
+  }
+
+  /** {@code as_of_date = asOf}, as a column filter for tables read some other way. */
+  public static Column asOfFilter(LocalDate asOf) {
+    return functions.col(Columns.AS_OF_DATE).equalTo(functions.lit(Date.valueOf(asOf)));
+  }
+
+  /** {@code as_of_date = 'yyyy-MM-dd'}, the SQL predicate Delta's replaceWhere takes. */
+  static String asOfPredicate(LocalDate asOf) {
+    return Columns.AS_OF_DATE + " = '" + asOf + "'";
   }
 
   /** Rows this write committed (0 when Delta had nothing to commit), from its commit's metrics. */

@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.customeranalytics.features.Rfm;
-import com.customeranalytics.rollups.RollupsStage;
+import com.customeranalytics.stage.rollups.RollupsStage;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.testing.SparkTest;
 import java.io.BufferedReader;

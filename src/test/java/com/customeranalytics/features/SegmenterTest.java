@@ -1,7 +1,6 @@
 package com.customeranalytics.features;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.customeranalytics.config.Settings;

@@ -37,19 +37,19 @@ class ClassifierTrainerTest {
 
   @Test
   void splitIsStratifiedAndDeterministic() {
-    Dataset<Row> split = ClassifierTrainer.stratifiedSplit(data(), 0.25, 42);
+    Dataset<Row> split = Splits.stratified(data(), 0.25, 42);
     for (int c = 0; c < 3; c++) {
       assertThat(split.filter(col("label").equalTo(c).and(col("split").equalTo("test"))).count()).isEqualTo(20);
     }
     assertThat(split.orderBy("customer_id").collectAsList())
-        .isEqualTo(ClassifierTrainer.stratifiedSplit(data().orderBy(col("y")), 0.25, 42)
+        .isEqualTo(Splits.stratified(data().orderBy(col("y")), 0.25, 42)
             .orderBy("customer_id").collectAsList());
   }
 
   @Test
   void trainsComparesAndSavesAModelThatLoadsBack() throws Exception {
     Settings s = SparkTest.settings("models.tuning=false", "models.folds=2");
-    Dataset<Row> split = ClassifierTrainer.stratifiedSplit(data(), 0.25, 42);
+    Dataset<Row> split = Splits.stratified(data(), 0.25, 42);
     ClassifierTrainer.Outcome out = ClassifierTrainer.train(split, List.of("x", "y"), CLASSES, s.models(),
         LocalDate.of(2011, 12, 9), "test");
     assertThat(out.metrics).hasSize(2);
@@ -74,9 +74,9 @@ class ClassifierTrainerTest {
     out.best.write().overwrite().save(dir.toString());
     PipelineModel loaded = PipelineModel.load(dir.toString());
     Dataset<Row> test = split.filter(col("split").equalTo("test"));
-    List<Row> before = ModelOutputs.predict(out.best, test, CLASSES, LocalDate.of(2011, 12, 9), "m")
+    List<Row> before = Predictions.predict(out.best, test, CLASSES, LocalDate.of(2011, 12, 9), "m")
         .orderBy("customer_id").collectAsList();
-    List<Row> after = ModelOutputs.predict(loaded, test, CLASSES, LocalDate.of(2011, 12, 9), "m")
+    List<Row> after = Predictions.predict(loaded, test, CLASSES, LocalDate.of(2011, 12, 9), "m")
         .orderBy("customer_id").collectAsList();
     assertThat(after).isEqualTo(before);
     Row first = before.get(0);
@@ -88,7 +88,7 @@ class ClassifierTrainerTest {
   void tunedVariantsCrossValidateTheGrid() {
     Settings s = SparkTest.settings("models.folds=2", "models.grid.random-forest.num-trees=[5,10]",
         "models.grid.random-forest.max-depth=[3]", "models.grid.gbt.max-iter=[3]", "models.grid.gbt.max-depth=[2]");
-    ClassifierTrainer.Outcome out = ClassifierTrainer.train(ClassifierTrainer.stratifiedSplit(data(), 0.25, 42),
+    ClassifierTrainer.Outcome out = ClassifierTrainer.train(Splits.stratified(data(), 0.25, 42),
         List.of("x", "y"), CLASSES, s.models(), LocalDate.of(2011, 12, 9), "test");
     assertThat(out.metrics).extracting(r -> r.getString(1) + "/" + r.getString(2)).containsExactly(
         "random_forest/default", "gbt/default", "random_forest/tuned", "gbt/tuned");

@@ -1,0 +1,224 @@
+package com.customeranalytics.stage.report;
+
+import static com.customeranalytics.table.Columns.AS_OF_DATE;
+import static com.customeranalytics.table.Columns.CLASS;
+import static com.customeranalytics.table.Columns.COHORT_MONTH;
+import static com.customeranalytics.table.Columns.COUNTRY;
+import static com.customeranalytics.table.Columns.CUSTOMER_ID;
+import static com.customeranalytics.table.Columns.CLUSTER;
+import static com.customeranalytics.table.Columns.DIMENSION;
+import static com.customeranalytics.table.Columns.FPR;
+import static com.customeranalytics.table.Columns.FREQUENCY;
+import static com.customeranalytics.table.Columns.FREQUENCY_CLUSTER;
+import static com.customeranalytics.table.Columns.F_SCORE;
+import static com.customeranalytics.table.Columns.K;
+import static com.customeranalytics.table.Columns.LABEL_REVENUE;
+import static com.customeranalytics.table.Columns.LTV_CLASS;
+import static com.customeranalytics.table.Columns.METRIC;
+import static com.customeranalytics.table.Columns.MODEL;
+import static com.customeranalytics.table.Columns.MONETARY;
+import static com.customeranalytics.table.Columns.MONETARY_CLUSTER;
+import static com.customeranalytics.table.Columns.MONTH;
+import static com.customeranalytics.table.Columns.MONTHS_SINCE_FIRST;
+import static com.customeranalytics.table.Columns.M_SCORE;
+import static com.customeranalytics.table.Columns.OVERALL_SCORE;
+import static com.customeranalytics.table.Columns.RANK;
+import static com.customeranalytics.table.Columns.RECENCY_CLUSTER;
+import static com.customeranalytics.table.Columns.RECENCY_DAYS;
+import static com.customeranalytics.table.Columns.RFM_SEGMENT;
+import static com.customeranalytics.table.Columns.RUN_ID;
+import static com.customeranalytics.table.Columns.R_SCORE;
+import static com.customeranalytics.table.Columns.SEGMENT;
+import static com.customeranalytics.table.Columns.SEGMENTATION;
+import static com.customeranalytics.table.Columns.STARTED_AT;
+import static com.customeranalytics.table.Columns.TPR;
+import static com.customeranalytics.table.Columns.VARIANT;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import com.customeranalytics.config.Settings.ReportSettings;
+import com.customeranalytics.table.Columns;
+import com.customeranalytics.table.TableStore;
+import com.customeranalytics.table.Tables;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * What a report is made of, read once from the warehouse for one as-of date: the gold summary
+ * tables (small: tens to a few thousand rows), a bounded customer sample and this run's job_runs
+ * rows. A missing table is noted, not fatal: a user may have run only some stages.
+ */
+public final class ReportData {
+  /** customer_sample.csv's stem. */
+  public static final String CUSTOMER_SAMPLE = "customer_sample";
+  /**
+   * A summary table bigger than this is not a summary: keep the first rows and say so rather
+   * than pull a customer-sized table onto the driver.
+   */
+  static final int MAX_EXTRACT_ROWS = 100_000;
+
+  /** Summary tables extracted, each with its row order (stable CSVs, readable charts). */
+  static final Map<String, String[]> SUMMARY_TABLES = new LinkedHashMap<>();
+
+  static {
+    SUMMARY_TABLES.put(Tables.KMEANS_K_SELECTION, new String[] {DIMENSION, K});
+    SUMMARY_TABLES.put(Tables.RFM_CLUSTER_PROFILES, new String[] {DIMENSION, CLUSTER});
+    SUMMARY_TABLES.put(Tables.SEGMENT_SUMMARY, new String[] {SEGMENTATION, SEGMENT});
+    SUMMARY_TABLES.put(Tables.LTV_CLASS_BOUNDARIES, new String[] {"class_index"});
+    SUMMARY_TABLES.put(Tables.LTV_MODEL_METRICS, new String[] {MODEL, VARIANT});
+    SUMMARY_TABLES.put(Tables.LTV_ROC_POINTS, new String[] {MODEL, VARIANT, CLASS, FPR, TPR});
+    SUMMARY_TABLES.put(Tables.NEXT_PURCHASE_METRICS, new String[] {MODEL, VARIANT});
+    SUMMARY_TABLES.put(Tables.NEXT_PURCHASE_ROC_POINTS, new String[] {MODEL, VARIANT, CLASS, FPR, TPR});
+    SUMMARY_TABLES.put(Tables.MONTHLY_METRICS, new String[] {MONTH});
+    SUMMARY_TABLES.put(Tables.COHORT_RETENTION, new String[] {COHORT_MONTH, MONTHS_SINCE_FIRST});
+    SUMMARY_TABLES.put(Tables.COUNTRY_ROLLUP, new String[] {COUNTRY, MONTH});
+    SUMMARY_TABLES.put(Tables.INSIGHTS, new String[] {METRIC, RANK});
+  }
+
+  /** customer_sample.csv's columns from customer_segments, then from ltv_training_set. */
+  static final String[] SAMPLE_SEGMENT_COLUMNS = {CUSTOMER_ID, RECENCY_DAYS, FREQUENCY, MONETARY,
+      RECENCY_CLUSTER, FREQUENCY_CLUSTER, MONETARY_CLUSTER, OVERALL_SCORE, SEGMENT, R_SCORE, F_SCORE,
+      M_SCORE, RFM_SEGMENT};
+  static final String[] SAMPLE_LTV_COLUMNS = {LABEL_REVENUE, LTV_CLASS};
+  private static final String SAMPLE_ORDER = "_sample_order";
+
+  /** Why an extract is not in the bundle. */
+  public static final class Missing {
+    public final String file;
+    public final String table;
+    public final String reason;
+
+    Missing(String file, String table, String reason) {
+      this.file = file;
+      this.table = table;
+      this.reason = reason;
+    }
+  }
+
+  private final LocalDate asOf;
+  private final Map<String, Extract> extracts;
+  private final List<Missing> missing;
+  private final Optional<Extract> jobRuns;
+
+  public ReportData(LocalDate asOf, Map<String, Extract> extracts, List<Missing> missing,
+      Optional<Extract> jobRuns) {
+    this.asOf = asOf;
+    this.extracts = Collections.unmodifiableMap(new LinkedHashMap<>(extracts));
+    this.missing = Collections.unmodifiableList(new ArrayList<>(missing));
+    this.jobRuns = jobRuns;
+  }
+
+  public LocalDate asOf() { return asOf; }
+  /** Present extracts by file stem (table name, or customer_sample), in bundle order. */
+  public Map<String, Extract> extracts() { return extracts; }
+  public List<Missing> missing() { return missing; }
+  /**
+   * The latest job_runs row of each stage for this date (or dateless: ingest, clean), in run
+   * order, when job_runs exists.
+   */
+  public Optional<Extract> jobRuns() { return jobRuns; }
+
+  public Optional<Extract> get(String name) {
+    return Optional.ofNullable(extracts.get(name));
+  }
+
+  /** Reads everything the report needs for {@code asOf}. */
+  public static ReportData load(TableStore tables, LocalDate asOf, ReportSettings settings) {
+    Map<String, Extract> extracts = new LinkedHashMap<>();
+    List<Missing> missing = new ArrayList<>();
+    Column onDate = TableStore.asOfFilter(asOf);
+    for (Map.Entry<String, String[]> t : SUMMARY_TABLES.entrySet()) {
+      String table = t.getKey();
+      if (!tables.exists(table)) {
+        missing.add(new Missing(table + ".csv", table, "table not found: run the stage that writes it"));
+        continue;
+      }
+      Dataset<Row> rows = tables.read(table).filter(onDate).orderBy(cols(t.getValue()))
+          .limit(MAX_EXTRACT_ROWS + 1);
+      Extract e = Extract.collect(table, rows);
+      if (e.size() == 0) {
+        missing.add(new Missing(table + ".csv", table, "no rows as of " + asOf));
+      } else if (e.size() > MAX_EXTRACT_ROWS) {
+        missing.add(new Missing(table + ".csv", table, "over " + MAX_EXTRACT_ROWS
+            + " rows as of " + asOf + ": not a summary table, left out"));
+      } else {
+        extracts.put(table, e);
+      }
+    }
+    sample(tables, onDate, settings).ifPresentOrElse(s -> extracts.put(CUSTOMER_SAMPLE, s),
+        () -> missing.add(new Missing(CUSTOMER_SAMPLE + ".csv", Tables.CUSTOMER_SEGMENTS,
+            "no customer_segments rows as of " + asOf + ": run the segment stage")));
+    if (extracts.containsKey(CUSTOMER_SAMPLE) && !tables.exists(Tables.LTV_TRAINING_SET)) {
+      missing.add(new Missing(CUSTOMER_SAMPLE + ".csv", Tables.LTV_TRAINING_SET,
+          "table not found: the sample's label_revenue and ltv_class are empty"));
+    }
+    Optional<Extract> runs = Optional.empty();
+    if (tables.exists(Tables.JOB_RUNS)) {
+      // The latest run of each stage behind this date's tables, whichever pipeline run it was in:
+      // the report is often run on its own after the other stages.
+      Column forDate = col(AS_OF_DATE).isNull().or(onDate);
+      Column latest = row_number().over(Window.partitionBy(col(Columns.STAGE)).orderBy(col(STARTED_AT).desc()));
+      runs = Optional.of(Extract.collect(Tables.JOB_RUNS, tables.read(Tables.JOB_RUNS)
+          .filter(forDate.and(col(Columns.STAGE).notEqual(ReportStage.NAME)))
+          .withColumn("_latest", latest).filter(col("_latest").equalTo(1)).orderBy(col(STARTED_AT))
+          .select(cols(Columns.STAGE, Columns.STATUS, Columns.SECONDS, Columns.ROWS_IN, Columns.ROWS_OUT,
+              RUN_ID))));
+    }
+    return new ReportData(asOf, extracts, missing, runs);
+  }
+
+  /**
+   * Up to sample-rows customers of customer_segments for the date, ordered by a hash of
+   * (customer id, seed): deterministic and spread over the whole table, unlike "the first N".
+   * Only the limited rows reach the driver; the LTV label is joined onto those.
+   */
+  static Optional<Extract> sample(TableStore tables, Column onDate, ReportSettings settings) {
+    if (!tables.exists(Tables.CUSTOMER_SEGMENTS)) {
+      return Optional.empty();
+    }
+    Dataset<Row> picked = tables.read(Tables.CUSTOMER_SEGMENTS).filter(onDate)
+        .withColumn(SAMPLE_ORDER, xxhash64(col(CUSTOMER_ID), lit(settings.seed)))
+        .orderBy(col(SAMPLE_ORDER), col(CUSTOMER_ID))
+        .limit(settings.sampleRows)
+        .select(cols(concat(SAMPLE_SEGMENT_COLUMNS, SAMPLE_ORDER)));
+    Dataset<Row> labelled;
+    if (tables.exists(Tables.LTV_TRAINING_SET)) {
+      Dataset<Row> ltv = tables.read(Tables.LTV_TRAINING_SET).filter(onDate)
+          .select(cols(concat(SAMPLE_LTV_COLUMNS, CUSTOMER_ID)));
+      labelled = picked.join(ltv, picked.col(CUSTOMER_ID).equalTo(ltv.col(CUSTOMER_ID)), "left")
+          .drop(ltv.col(CUSTOMER_ID));
+    } else {
+      labelled = picked.withColumn(LABEL_REVENUE, lit(null).cast("double"))
+          .withColumn(LTV_CLASS, lit(null).cast("string"));
+    }
+    Extract e = Extract.collect(CUSTOMER_SAMPLE, labelled.orderBy(col(SAMPLE_ORDER), col(CUSTOMER_ID))
+        .select(cols(concat(SAMPLE_SEGMENT_COLUMNS, SAMPLE_LTV_COLUMNS))));
+    return e.size() == 0 ? Optional.empty() : Optional.of(e);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = new String[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static Column[] cols(String... names) {
+    Column[] out = new Column[names.length];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = col(names[i]);
+    }
+    return out;
+  }
+}

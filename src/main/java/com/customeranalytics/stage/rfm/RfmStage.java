@@ -1,0 +1,52 @@
+package com.customeranalytics.stage.rfm;
+
+import static com.customeranalytics.table.Columns.CUSTOMER_ID;
+import static com.customeranalytics.table.Columns.INVOICE_TS;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.to_date;
+
+import com.customeranalytics.features.Rfm;
+import com.customeranalytics.job.InputException;
+import com.customeranalytics.job.Stage;
+import com.customeranalytics.job.StageContext;
+import com.customeranalytics.job.StageResult;
+import com.customeranalytics.table.Tables;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * silver_sales (+ silver_returns) -> customer_rfm for one as-of date. Only purchases on or before
+ * the as-of date count, so a backfill gives that day's view; guests never appear.
+ */
+public final class RfmStage implements Stage {
+  public static final String NAME = "rfm";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(StageContext ctx) {
+    LocalDate asOf = ctx.asOf();
+    List<Dataset<Row>> silver = ctx.tables().readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
+    Dataset<Row> sales = silver.get(0);
+    if (Rfm.window(sales, null, asOf).isEmpty()) { // stops at the first row (file statistics skip)
+      Row range = sales.filter(col(CUSTOMER_ID).isNotNull())
+          .agg(min(to_date(col(INVOICE_TS))), max(to_date(col(INVOICE_TS)))).head();
+      throw new InputException(range.isNullAt(0)
+          ? "No customer sales in " + Tables.SILVER_SALES + ": nothing to compute RFM from (run ingest and"
+              + " clean on input with customer ids first)"
+          : "No customer purchase on or before the as-of date " + asOf + ": " + Tables.SILVER_SALES
+              + " has customer sales from " + range.getDate(0) + " to " + range.getDate(1)
+              + ". Pass --as-of within that range.");
+    }
+    Dataset<Row> rfm = Rfm.compute(sales, silver.get(1), asOf);
+    long rows = ctx.tables().replaceAsOf(Tables.CUSTOMER_RFM, asOf, rfm);
+    return new StageResult(ctx.tables().count(Tables.SILVER_SALES), rows, "as of " + asOf);
+  }
+}
