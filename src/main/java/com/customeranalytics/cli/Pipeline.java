@@ -1,12 +1,12 @@
 package com.customeranalytics.cli;
 
-import com.customeranalytics.stage.clean.CleanStage;
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.config.SettingsException;
-import com.customeranalytics.stage.ingest.IngestStage;
 import com.customeranalytics.job.JobRunner;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
+import com.customeranalytics.stage.clean.CleanStage;
+import com.customeranalytics.stage.ingest.IngestStage;
 import com.customeranalytics.stage.ltv.LtvStage;
 import com.customeranalytics.stage.nextpurchase.NextPurchaseStage;
 import com.customeranalytics.stage.report.ReportStage;

@@ -15,8 +15,8 @@ import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
-import com.customeranalytics.config.Settings.SegmentSettings;
 import com.customeranalytics.concurrent.Parallel;
+import com.customeranalytics.config.Settings.SegmentSettings;
 import com.customeranalytics.table.Columns;
 import com.customeranalytics.table.SegmentTables;
 import java.time.LocalDate;

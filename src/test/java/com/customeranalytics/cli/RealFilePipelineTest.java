@@ -2,6 +2,7 @@ package com.customeranalytics.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,12 +23,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The real UCI file through the CLI, as a user runs it: one pipeline run for the class, then
  * each stage's end-to-end figures checked with `query`, the report bundle read back, and every
  * notebook in notebooks/ executed headless against that bundle and warehouse.
  */
+@ExtendWith(SparkExtension.class)
 class RealFilePipelineTest {
   private static Path wh;
 

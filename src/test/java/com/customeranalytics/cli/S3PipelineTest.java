@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.customeranalytics.generate.TransactionGenerator;
 import com.customeranalytics.testing.S3Proxy;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,12 +23,14 @@ import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The job with its input and its warehouse on {@code s3a://}, against S3Proxy on 127.0.0.1, through
  * the CLI as a cluster runs it; then the tables are read back over S3A. And a wrong endpoint must
  * fail fast, naming the endpoint, instead of hanging in S3A's retries.
  */
+@ExtendWith(SparkExtension.class)
 class S3PipelineTest {
   private static final String BUCKET = "ca-test";
   /** Configured like BUCKET but pointed at a closed port: nothing answers there. */

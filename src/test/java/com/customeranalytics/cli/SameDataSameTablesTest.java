@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.customeranalytics.features.Rfm;
 import com.customeranalytics.stage.rollups.RollupsStage;
 import com.customeranalytics.table.TableStore;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -23,11 +24,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The same rows as one CSV file and as Parquet files in another order and partitioning give the
  * same tables, bit for bit: no result may depend on the order rows reach an aggregate.
  */
+@ExtendWith(SparkExtension.class)
 class SameDataSameTablesTest {
   private final SparkSession spark = SparkTest.spark();
 

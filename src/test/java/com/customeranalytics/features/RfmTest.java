@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.customeranalytics.testing.Rows;
+import com.customeranalytics.testing.SparkExtension;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SparkExtension.class)
 class RfmTest {
   private static final Dataset<Row> SALES = Rows.lines()
       // customer 1: two invoices, one on the as-of date (two lines), one earlier

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.customeranalytics.cli.Pipeline;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,8 +15,10 @@ import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A full disk is reported as such, with the path being written, in one line. */
+@ExtendWith(SparkExtension.class)
 class DiskFullTest {
   private final SparkSession spark = SparkTest.spark();
 

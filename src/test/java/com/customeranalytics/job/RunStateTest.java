@@ -7,6 +7,7 @@ import com.customeranalytics.cli.Pipeline;
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What a run leaves behind when it is killed, fails, or writes nothing. */
+@ExtendWith(SparkExtension.class)
 class RunStateTest {
   private final SparkSession spark = SparkTest.spark();
 

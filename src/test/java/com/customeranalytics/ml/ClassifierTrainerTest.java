@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.customeranalytics.config.Settings;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -18,7 +19,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SparkExtension.class)
 class ClassifierTrainerTest {
   private static final List<String> CLASSES = List.of("Low", "Mid", "High");
 

@@ -12,36 +12,21 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-/**
- * One SparkSession for the whole test JVM (local[2], UI off, few partitions), shared by every
- * test class; Spark stops it in its own shutdown hook.
- */
+/** Test helpers: settings, temporary folders, the real data file, and the extension's session. */
 public final class SparkTest {
-  private static SparkSession session;
-
   private SparkTest() {}
 
-  public static synchronized SparkSession spark() {
-    if (session == null) {
-      session = SparkSession.builder()
-          .master("local[2]")
-          .appName("customer-analytics-tests")
-          .config("spark.driver.host", "127.0.0.1")
-          .config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.ui.enabled", "false")
-          .config("spark.ui.showConsoleProgress", "false")
-          .config("spark.sql.shuffle.partitions", "2")
-          .config("spark.default.parallelism", "2")
-          .config("spark.databricks.delta.snapshotPartitions", "1")
-          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-          .config("spark.sql.session.timeZone", "UTC")
-          .config("spark.sql.legacy.timeParserPolicy", "CORRECTED") // as reference.conf
-          .config("spark.sql.warehouse.dir", tempDir("spark-warehouse").toString())
-          .getOrCreate();
-      session.sparkContext().setLogLevel("WARN");
+  /**
+   * The session {@link SparkExtension} holds, for static helpers; fails in a class without
+   * {@code @ExtendWith(SparkExtension.class)}.
+   */
+  public static SparkSession spark() {
+    scala.Option<SparkSession> session = SparkSession.getDefaultSession();
+    if (session.isEmpty()) {
+      throw new IllegalStateException("No SparkSession: annotate the test class with"
+          + " @ExtendWith(SparkExtension.class)");
     }
-    return session;
+    return session.get();
   }
 
   /** Settings from reference.conf plus {@code key=value} overrides. */

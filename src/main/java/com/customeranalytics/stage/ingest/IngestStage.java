@@ -1,8 +1,5 @@
 package com.customeranalytics.stage.ingest;
 
-import static com.customeranalytics.table.TransactionTables.BRONZE_SCHEMA;
-import static com.customeranalytics.table.TransactionTables.FIELDS;
-import static com.customeranalytics.table.TransactionTables.QUARANTINE_SCHEMA;
 import static com.customeranalytics.table.Columns.CUSTOMER_ID;
 import static com.customeranalytics.table.Columns.INGESTED_AT;
 import static com.customeranalytics.table.Columns.INVOICE_MONTH;
@@ -19,6 +16,9 @@ import static com.customeranalytics.table.Columns.SOURCE_ROW;
 import static com.customeranalytics.table.Columns.SOURCE_SIZE;
 import static com.customeranalytics.table.Columns.STOCK_CODE;
 import static com.customeranalytics.table.Columns.UNIT_PRICE;
+import static com.customeranalytics.table.TransactionTables.BRONZE_SCHEMA;
+import static com.customeranalytics.table.TransactionTables.FIELDS;
+import static com.customeranalytics.table.TransactionTables.QUARANTINE_SCHEMA;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
@@ -37,9 +37,9 @@ import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
-import com.customeranalytics.config.Settings;
 import com.customeranalytics.config.Settings.OnChangedFile;
 import com.customeranalytics.config.Settings.OnCorruptFile;
+import com.customeranalytics.config.Settings;
 import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;

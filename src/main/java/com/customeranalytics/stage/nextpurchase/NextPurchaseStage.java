@@ -1,11 +1,11 @@
 package com.customeranalytics.stage.nextpurchase;
 
-import static com.customeranalytics.table.Columns.DAYS_TO_NEXT_PURCHASE;
-import static com.customeranalytics.table.Columns.NEXT_PURCHASE_CLASS;
-import static com.customeranalytics.table.Columns.NEXT_PURCHASE_CLASS_INDEX;
 import static com.customeranalytics.table.Columns.CUSTOMER_ID;
+import static com.customeranalytics.table.Columns.DAYS_TO_NEXT_PURCHASE;
 import static com.customeranalytics.table.Columns.INVOICE_TS;
 import static com.customeranalytics.table.Columns.LAST_PURCHASE_DATE;
+import static com.customeranalytics.table.Columns.NEXT_PURCHASE_CLASS;
+import static com.customeranalytics.table.Columns.NEXT_PURCHASE_CLASS_INDEX;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;

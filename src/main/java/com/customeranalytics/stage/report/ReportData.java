@@ -2,10 +2,10 @@ package com.customeranalytics.stage.report;
 
 import static com.customeranalytics.table.Columns.AS_OF_DATE;
 import static com.customeranalytics.table.Columns.CLASS;
+import static com.customeranalytics.table.Columns.CLUSTER;
 import static com.customeranalytics.table.Columns.COHORT_MONTH;
 import static com.customeranalytics.table.Columns.COUNTRY;
 import static com.customeranalytics.table.Columns.CUSTOMER_ID;
-import static com.customeranalytics.table.Columns.CLUSTER;
 import static com.customeranalytics.table.Columns.DIMENSION;
 import static com.customeranalytics.table.Columns.FPR;
 import static com.customeranalytics.table.Columns.FREQUENCY;

@@ -1,6 +1,5 @@
 package com.customeranalytics.stage.rollups;
 
-import static com.customeranalytics.table.RollupTables.ALL_MONTHS;
 import static com.customeranalytics.table.Columns.ACTIVE_CUSTOMERS;
 import static com.customeranalytics.table.Columns.AS_OF_DATE;
 import static com.customeranalytics.table.Columns.AVG_ORDER_VALUE;
@@ -22,8 +21,8 @@ import static com.customeranalytics.table.Columns.MEAN_FREQUENCY;
 import static com.customeranalytics.table.Columns.MEAN_F_SCORE;
 import static com.customeranalytics.table.Columns.MEAN_MONETARY;
 import static com.customeranalytics.table.Columns.MEAN_M_SCORE;
-import static com.customeranalytics.table.Columns.MEAN_R_SCORE;
 import static com.customeranalytics.table.Columns.MEAN_RECENCY_DAYS;
+import static com.customeranalytics.table.Columns.MEAN_R_SCORE;
 import static com.customeranalytics.table.Columns.MONETARY;
 import static com.customeranalytics.table.Columns.MONTH;
 import static com.customeranalytics.table.Columns.MONTHS_SINCE_FIRST;
@@ -48,6 +47,7 @@ import static com.customeranalytics.table.Columns.SEGMENTATION;
 import static com.customeranalytics.table.Columns.SHARE_OF_COHORT;
 import static com.customeranalytics.table.Columns.STOCK_CODE;
 import static com.customeranalytics.table.Columns.UNITS;
+import static com.customeranalytics.table.RollupTables.ALL_MONTHS;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.add_months;
 import static org.apache.spark.sql.functions.avg;
@@ -71,11 +71,11 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import com.customeranalytics.concurrent.Parallel;
+import com.customeranalytics.config.Settings;
 import com.customeranalytics.features.Money;
 import com.customeranalytics.features.Rfm;
-import com.customeranalytics.config.Settings;
 import com.customeranalytics.job.InputException;
-import com.customeranalytics.concurrent.Parallel;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;

@@ -1,8 +1,8 @@
 package com.customeranalytics.stage.segment;
 
+import com.customeranalytics.concurrent.Parallel;
 import com.customeranalytics.features.Segmenter;
 import com.customeranalytics.job.Stage;
-import com.customeranalytics.concurrent.Parallel;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
 import com.customeranalytics.table.SegmentTables;

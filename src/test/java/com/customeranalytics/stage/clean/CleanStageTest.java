@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.customeranalytics.cli.Pipeline;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +20,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every kind of row, good and bad, and where each one lands. */
+@ExtendWith(SparkExtension.class)
 class CleanStageTest {
   static final String UCI = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
   static final String SALE = "536365,85123A,WHITE HANGING HEART,6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n";

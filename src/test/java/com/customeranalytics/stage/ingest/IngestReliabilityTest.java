@@ -7,6 +7,7 @@ import com.customeranalytics.cli.Pipeline;
 import com.customeranalytics.job.StageFailedException;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.io.File;
 import java.io.IOException;
@@ -21,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Re-sent, edited and concurrently delivered files: nothing ingested twice, nothing lost silently. */
+@ExtendWith(SparkExtension.class)
 class IngestReliabilityTest {
   private final SparkSession spark = SparkTest.spark();
 

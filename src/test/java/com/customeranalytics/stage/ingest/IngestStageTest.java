@@ -8,6 +8,7 @@ import com.customeranalytics.cli.Pipeline;
 import com.customeranalytics.job.StageFailedException;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +23,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SparkExtension.class)
 class IngestStageTest {
   static final String UCI = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
   static final String II = "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country\n";

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.customeranalytics.cli.Pipeline;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,8 +15,10 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Each CSV file is read with the one timestamp format that reads all of it; never guessed row by row. */
+@ExtendWith(SparkExtension.class)
 class TimestampFormatTest {
   private final SparkSession spark = SparkTest.spark();
 

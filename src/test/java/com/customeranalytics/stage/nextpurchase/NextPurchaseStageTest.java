@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.features.CustomerFeatures;
 import com.customeranalytics.testing.Rows;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -12,7 +13,9 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SparkExtension.class)
 class NextPurchaseStageTest {
   private static final LocalDate AS_OF = LocalDate.of(2011, 12, 9);
 

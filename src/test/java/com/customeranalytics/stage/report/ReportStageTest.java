@@ -8,9 +8,10 @@ import com.customeranalytics.config.Settings;
 import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
-import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.RunTables;
+import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,8 +32,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The report stage on tiny hand-made gold tables: exact CSVs, sample, summary and HTML. */
+@ExtendWith(SparkExtension.class)
 class ReportStageTest {
   private static final Date AS_OF = Date.valueOf("2011-12-09");
   private static final Date OTHER_DAY = Date.valueOf("2011-12-01");

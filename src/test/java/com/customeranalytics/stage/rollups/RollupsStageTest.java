@@ -12,6 +12,7 @@ import com.customeranalytics.job.StageFailedException;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
 import com.customeranalytics.testing.Rows;
+import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -27,7 +28,9 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SparkExtension.class)
 class RollupsStageTest {
   private static final LocalDate AS_OF = LocalDate.of(2011, 3, 15);
   private static final double EPS = 1e-9;

@@ -1,0 +1,67 @@
+package com.customeranalytics.testing;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Holds the one SparkSession of the test JVM (local[2], UI off, few partitions) for the test
+ * classes that use it ({@code @ExtendWith(SparkExtension.class)}): built before the first such
+ * class runs, kept in JUnit's root store, stopped when the whole run ends. A SparkSession
+ * parameter of a test, constructor or lifecycle method gets it; static helpers reach it through
+ * {@link SparkTest#spark()}.
+ */
+public final class SparkExtension implements BeforeAllCallback, ParameterResolver {
+  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SparkExtension.class);
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    session(context);
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == SparkSession.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return session(context);
+  }
+
+  private static SparkSession session(ExtensionContext context) {
+    return context.getRoot().getStore(NAMESPACE)
+        .getOrComputeIfAbsent(Session.class, k -> new Session(), Session.class).spark;
+  }
+
+  /** The session as a store value: JUnit closes it when the root context (the run) closes. */
+  private static final class Session implements AutoCloseable {
+    final SparkSession spark = SparkSession.builder()
+        .master("local[2]")
+        .appName("customer-analytics-tests")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.databricks.delta.snapshotPartitions", "1")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.legacy.timeParserPolicy", "CORRECTED") // as reference.conf
+        .config("spark.sql.warehouse.dir", SparkTest.tempDir("spark-warehouse").toString())
+        .getOrCreate();
+
+    Session() {
+      spark.sparkContext().setLogLevel("WARN");
+    }
+
+    @Override
+    public void close() {
+      spark.stop();
+    }
+  }
+}
