@@ -59,17 +59,17 @@ final class RunDefaults implements RunInputs {
     if (!s.input().isEmpty()) {
       return s.input();
     }
-    Path dir = Paths.get(s.sampleDir());
+    Path dir = Paths.get(s.sample().dir);
     Path file = dir.resolve("transactions.csv");
     if (Files.isRegularFile(file)) {
       LOG.info("No input configured: using the generated sample {}", file.toAbsolutePath());
       return file.toAbsolutePath().toString();
     }
-    LOG.info("No input configured: generating a sample of {} rows (seed {}) into {}", s.sampleRows(),
-        s.sampleSeed(), dir.toAbsolutePath());
+    LOG.info("No input configured: generating a sample of {} rows (seed {}) into {}", s.sample().rows,
+        s.sample().seed, dir.toAbsolutePath());
     try {
       Path tmp = Files.createTempDirectory(Files.createDirectories(dir), ".generating-");
-      Path made = new TransactionGenerator(s.sampleSeed()).generate(s.sampleRows(), tmp,
+      Path made = new TransactionGenerator(s.sample().seed).generate(s.sample().rows, tmp,
           TransactionGenerator.Format.CSV);
       Files.move(made, file, StandardCopyOption.ATOMIC_MOVE); // never a half-written sample
       Files.delete(tmp);

@@ -26,13 +26,13 @@ class SettingsTest {
     Settings s = Settings.defaults();
     assertThat(s.warehouse()).isEqualTo("warehouse");
     assertThat(s.input()).isEmpty();
-    assertThat(s.inputFormat()).isEqualTo(Settings.InputFormat.AUTO);
+    assertThat(s.ingest().inputFormat).isEqualTo(Settings.InputFormat.AUTO);
     assertThat(s.asOfDate()).isEmpty();
-    assertThat(s.columnAliases().get("customer_id")).containsExactly("CustomerID", "Customer ID");
-    assertThat(s.columnAliases().get("unit_price")).containsExactly("UnitPrice", "Price");
-    assertThat(s.columnAliases().get("invoice_no")).containsExactly("InvoiceNo", "Invoice");
-    assertThat(s.nonProductCodes()).contains("POST", "BANK CHARGES", "TEST002").hasSize(15);
-    assertThat(s.sampleRows()).isEqualTo(541_909L);
+    assertThat(s.ingest().columnAliases.get("customer_id")).containsExactly("CustomerID", "Customer ID");
+    assertThat(s.ingest().columnAliases.get("unit_price")).containsExactly("UnitPrice", "Price");
+    assertThat(s.ingest().columnAliases.get("invoice_no")).containsExactly("InvoiceNo", "Invoice");
+    assertThat(s.clean().nonProductCodes).contains("POST", "BANK CHARGES", "TEST002").hasSize(15);
+    assertThat(s.sample().rows).isEqualTo(541_909L);
     assertThat(s.spark()).containsEntry("spark.sql.session.timeZone", "UTC");
   }
 
@@ -57,7 +57,7 @@ class SettingsTest {
             "stages=ingest", "spark.sql.shuffle.partitions=7"));
     assertThat(s.warehouse()).isEqualTo("/from/env");
     assertThat(s.input()).isEqualTo("s3a://bucket/raw/2011-*.csv");
-    assertThat(s.sampleRows()).isEqualTo(20);
+    assertThat(s.sample().rows).isEqualTo(20);
     assertThat(s.asOfDate()).contains(LocalDate.of(2011, 12, 9));
     assertThat(s.stages()).containsExactly("ingest");
     assertThat(s.spark()).containsEntry("spark.sql.shuffle.partitions", "7");

@@ -89,9 +89,9 @@ public final class CleanStage implements Stage {
     Column invoice = upper(trim(col(INVOICE_NO)));
     Column code = upper(trim(col(STOCK_CODE)));
     Column invalid = col(PARSE_ERROR).isNotNull();
-    Column isReturn = invoice.startsWith(s.cancellationPrefix().toUpperCase(java.util.Locale.ROOT));
+    Column isReturn = invoice.startsWith(s.clean().cancellationPrefix.toUpperCase(java.util.Locale.ROOT));
     Column adjustment = invoice.rlike("^[A-Z]");
-    Column nonProduct = code.isin(s.nonProductCodes().toArray());
+    Column nonProduct = code.isin(s.clean().nonProductCodes.toArray());
     Column badQty = col(QUANTITY).leq(0);
     Column badPrice = col(UNIT_PRICE).leq(0);
     // Rules 1-6, first match wins; what is left is a candidate sale.
@@ -167,7 +167,7 @@ public final class CleanStage implements Stage {
         LOG.info(String.format("  %-9s %-28s %,10d", r.getString(0), r.isNullAt(1) ? "-" : r.getString(1),
             r.getLong(2)));
       }
-      checkInvalidShare(classified, ctx.settings().maxInvalidShare());
+      checkInvalidShare(classified, ctx.settings().clean().maxInvalidShare);
       return new StageResult(input, output, figures + (interrupted.isEmpty() ? ""
           : "; completed the interrupted clean that wrote " + interrupted));
     } finally {

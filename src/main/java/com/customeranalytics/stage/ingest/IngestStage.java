@@ -105,7 +105,7 @@ public final class IngestStage implements Stage {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     TableStore tables = ctx.tables();
 
-    List<Source> sources = SourceResolver.resolve(ctx.input(), s.inputFormat(), conf);
+    List<Source> sources = SourceResolver.resolve(ctx.input(), s.ingest().inputFormat, conf);
     // The bronze version everything below is based on: the write commits only if no other run
     // has written bronze since (see TableStore.appendExclusive).
     long bronzeVersion = tables.version(Tables.BRONZE_TRANSACTIONS);
@@ -153,21 +153,21 @@ public final class IngestStage implements Stage {
       CsvScan sampler = null;
       if (src.kind == Source.Kind.CSV) {
         try {
-          h = CsvHeader.read(src.path, conf, s.csvEncoding(), s.csvDelimiter(), s.columnAliases());
+          h = CsvHeader.read(src.path, conf, s.ingest().csvEncoding, s.ingest().csvDelimiter, s.ingest().columnAliases);
         } catch (InputException e) {
           headerError = e; // a damaged compressed file is named as such by the checksum pass
         }
-        if (h != null && h.isKnown() && CsvScan.supports(s.csvEncoding(), s.csvDelimiter())) {
-          sampler = new CsvScan(s.csvDelimiter().charAt(0), s.csvMultiLine(),
+        if (h != null && h.isKnown() && CsvScan.supports(s.ingest().csvEncoding, s.ingest().csvDelimiter)) {
+          sampler = new CsvScan(s.ingest().csvDelimiter.charAt(0), s.ingest().csvMultiLine,
               h.names.indexOf(h.mapping.get(INVOICE_TS)),
-              Charset.forName(s.csvEncoding()).equals(StandardCharsets.UTF_8));
+              Charset.forName(s.ingest().csvEncoding).equals(StandardCharsets.UTF_8));
         }
       }
       String checksum;
       try {
         checksum = FileIdentity.sha256(src.path, conf, sampler);
       } catch (FileIdentity.CorruptFileException e) {
-        if (s.onCorruptFile() == OnCorruptFile.FAIL) {
+        if (s.ingest().onCorruptFile == OnCorruptFile.FAIL) {
           throw new InputException("Input file " + e.getMessage() + ". Nothing of this input is"
               + " ingested. Deliver the file again, or set ingest.on-corrupt-file = skip to ingest the"
               + " other files and record this one in " + Tables.INGEST_QUARANTINE + ".", e);
@@ -183,7 +183,7 @@ public final class IngestStage implements Stage {
           skipped++; // touched, same bytes
           continue;
         }
-        if (s.onChangedFile() == OnChangedFile.FAIL) {
+        if (s.ingest().onChangedFile == OnChangedFile.FAIL) {
           throw new InputException(String.format("Input file %s has changed since it was ingested"
               + " (%,d bytes, %s then; %,d bytes, %s now): its rows in %s are the old content and"
               + " none of the new content is ingested. Restore the file, deliver new rows in a new"
@@ -277,7 +277,7 @@ public final class IngestStage implements Stage {
     for (int i = 1; i < parts.size(); i++) {
       raw = raw.unionByName(parts.get(i));
     }
-    Map<String, String> formatByFile = TimestampFormats.choose(spark, timestamps, s.timestampFormats());
+    Map<String, String> formatByFile = TimestampFormats.choose(spark, timestamps, s.ingest().timestampFormats);
     Dataset<Row> bronze = toBronze(withIdentity(raw, identities), s, formatByFile, ctx.runId(),
         Timestamp.from(ctx.startedAt()));
     long rows;
@@ -297,13 +297,13 @@ public final class IngestStage implements Stage {
   /** " It looks ;-delimited: set ingest.csv.delimiter = ..." when another delimiter maps the header. */
   static String delimiterHint(String header, Settings s) {
     for (String d : List.of(";", "\t", "|", ",")) {
-      if (!d.equals(s.csvDelimiter()) && CsvHeader.parse(header, d, s.columnAliases()).isKnown()) {
+      if (!d.equals(s.ingest().csvDelimiter) && CsvHeader.parse(header, d, s.ingest().columnAliases).isKnown()) {
         String shown = d.equals("\t") ? "\\t" : d;
         return " It looks " + (d.equals("\t") ? "tab" : "'" + d + "'") + "-delimited: set"
             + " ingest.csv.delimiter = \"" + shown + "\" (--set ingest.csv.delimiter=\"" + shown + "\").";
       }
     }
-    return " Map its columns with ingest.columns, or check ingest.csv.delimiter (now '" + s.csvDelimiter() + "').";
+    return " Map its columns with ingest.columns, or check ingest.csv.delimiter (now '" + s.ingest().csvDelimiter + "').";
   }
 
   /** A source as recorded in bronze (or about to be): path as stored, content checksum, listing. */
@@ -416,11 +416,11 @@ public final class IngestStage implements Stage {
         .option("enforceSchema", "true")
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
-        .option("sep", s.csvDelimiter())
-        .option("encoding", keepBytes ? "ISO-8859-1" : s.csvEncoding())
+        .option("sep", s.ingest().csvDelimiter)
+        .option("encoding", keepBytes ? "ISO-8859-1" : s.ingest().csvEncoding)
         .option("quote", "\"")
         .option("escape", "\"") // RFC 4180: a quote inside a quoted field is doubled
-        .option("multiLine", String.valueOf(s.csvMultiLine()))
+        .option("multiLine", String.valueOf(s.ingest().csvMultiLine))
         .option("nullValue", "")
         .csv(files.toArray(new String[0]));
     List<Column> cols = new ArrayList<>();
@@ -432,7 +432,7 @@ public final class IngestStage implements Stage {
     }
     cols.add(col(CORRUPT));
     cols.add(lit(null).cast(DataTypes.StringType).as(SOURCE_PROBLEM));
-    cols.add(keepBytes ? escapedBytes(concat_ws(s.csvDelimiter(), bytes.toArray(new Column[0]))).as(RAW_BYTES)
+    cols.add(keepBytes ? escapedBytes(concat_ws(s.ingest().csvDelimiter, bytes.toArray(new Column[0]))).as(RAW_BYTES)
         : lit(null).cast(DataTypes.StringType).as(RAW_BYTES));
     cols.add(input_file_name().as(SOURCE_FILE));
     cols.add(monotonically_increasing_id().as(SOURCE_ROW));
@@ -489,7 +489,7 @@ public final class IngestStage implements Stage {
 
   /** Typed sources (Parquet, Delta): columns mapped by name, read as text, typed like CSV. */
   private static Dataset<Row> readNamed(Dataset<Row> df, Settings s, String what) {
-    CsvHeader h = CsvHeader.parse(String.join(",", df.columns()), ",", s.columnAliases());
+    CsvHeader h = CsvHeader.parse(String.join(",", df.columns()), ",", s.ingest().columnAliases);
     List<Column> cols = new ArrayList<>();
     if (h.isKnown()) {
       for (String f : FIELDS) {
@@ -544,9 +544,9 @@ public final class IngestStage implements Stage {
     Column priceD = expr("try_cast(trim(" + UNIT_PRICE + ") as double)");
     Column price = when(not(isnan(priceD)).and(priceD.between(-1e12, 1e12)), priceD);
     Column customerId = integral(CUSTOMER_ID, DataTypes.LongType);
-    Column[] tsAttempts = new Column[s.timestampFormats().size()];
+    Column[] tsAttempts = new Column[s.ingest().timestampFormats.size()];
     for (int i = 0; i < tsAttempts.length; i++) {
-      tsAttempts[i] = try_to_timestamp(text.get(INVOICE_TS), lit(s.timestampFormats().get(i)));
+      tsAttempts[i] = try_to_timestamp(text.get(INVOICE_TS), lit(s.ingest().timestampFormats.get(i)));
     }
     Column ts = tsAttempts.length == 1 ? tsAttempts[0] : coalesce(tsAttempts);
     if (!formatByFile.isEmpty()) {
@@ -586,7 +586,7 @@ public final class IngestStage implements Stage {
     }
     // A source we could not map has one problem, not a list of symptoms.
     Column parseError = coalesce(col(SOURCE_PROBLEM), concat_ws(";", problems.toArray(new Column[0])));
-    Column rawFields = concat_ws(s.csvDelimiter(), FIELDS.stream()
+    Column rawFields = concat_ws(s.ingest().csvDelimiter, FIELDS.stream()
         .map(f -> coalesce(col(f), lit(""))).toArray(Column[]::new));
 
     String err = "_err";

@@ -192,7 +192,7 @@ public final class RollupsStage implements Stage {
     // Only product returns: cancelled fees, postage and manual adjustments are not sales that
     // came back, and revenue (the return rate's base) leaves those codes out too.
     Dataset<Row> productReturns = Rfm.upTo(returns, asOf)
-        .filter(not(upper(trim(col(STOCK_CODE))).isin(settings.nonProductCodes().toArray())));
+        .filter(not(upper(trim(col(STOCK_CODE))).isin(settings.clean().nonProductCodes.toArray())));
     Dataset<Row> customerMonths = customerMonths(lines).persist(StorageLevel.MEMORY_AND_DISK());
     // Small and read again by the insights: cached so the writes do not recompute them.
     Dataset<Row> monthly = monthlyMetrics(lines, customerMonths, productReturns, asOf)
