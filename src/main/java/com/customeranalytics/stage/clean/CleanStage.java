@@ -69,12 +69,12 @@ public final class CleanStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(CleanStage.class);
   public static final String NAME = "clean";
 
-  /** Which silver table a row goes to (internal column). */
+  /** Which silver table a row goes to (internal column, holding the table's name). */
   static final String TARGET = "_target";
-  static final String SALES = "sales";
-  static final String RETURNS = "returns";
-  static final String EXCLUDED = "excluded";
-  static final String INVALID = "invalid";
+  static final String SALES = Tables.SILVER_SALES;
+  static final String RETURNS = Tables.SILVER_RETURNS;
+  static final String EXCLUDED = Tables.SILVER_EXCLUDED;
+  static final String INVALID = Tables.SILVER_INVALID;
 
   @Override
   public String name() {
@@ -164,7 +164,7 @@ public final class CleanStage implements Stage {
       String figures = checkConservation(input, written);
       LOG.info("Conservation holds: {}", figures);
       for (Row r : counts) {
-        LOG.info(String.format("  %-9s %-28s %,10d", r.getString(0), r.isNullAt(1) ? "-" : r.getString(1),
+        LOG.info(String.format("  %-15s %-28s %,10d", r.getString(0), r.isNullAt(1) ? "-" : r.getString(1),
             r.getLong(2)));
       }
       checkInvalidShare(classified, ctx.settings().clean().maxInvalidShare);
@@ -258,7 +258,7 @@ public final class CleanStage implements Stage {
     Timestamp now = new Timestamp(System.currentTimeMillis());
     List<Row> rows = new ArrayList<>();
     for (Row r : counts) {
-      rows.add(RowFactory.create(ctx.runId(), now, "silver_" + r.getString(0),
+      rows.add(RowFactory.create(ctx.runId(), now, r.getString(0),
           r.isNullAt(1) ? null : r.getString(1), r.getLong(2), input, output, ok));
     }
     for (Map.Entry<String, Long> e : written.entrySet()) {

@@ -67,9 +67,10 @@ public final class Summary {
     List<Object> stages = new ArrayList<>();
     data.jobRuns().ifPresent(runs -> {
       for (Object[] r : runs.rows()) {
-        stages.add(map("stage", runs.str(r, Columns.STAGE), "status", runs.str(r, Columns.STATUS),
-            "rows_in", r[runs.index(Columns.ROWS_IN)], "rows_out", r[runs.index(Columns.ROWS_OUT)],
-            "seconds", r[runs.index(Columns.SECONDS)], "run_id", runs.str(r, Columns.RUN_ID)));
+        // Each stage as its job_runs row has it, under the same names.
+        stages.add(map(Columns.STAGE, runs.str(r, Columns.STAGE), Columns.STATUS, runs.str(r, Columns.STATUS),
+            Columns.ROWS_IN, r[runs.index(Columns.ROWS_IN)], Columns.ROWS_OUT, r[runs.index(Columns.ROWS_OUT)],
+            Columns.SECONDS, r[runs.index(Columns.SECONDS)], Columns.RUN_ID, runs.str(r, Columns.RUN_ID)));
       }
     });
     s.put("stages", stages);
