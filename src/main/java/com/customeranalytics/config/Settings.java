@@ -318,8 +318,7 @@ public final class Settings {
     public final double repeatMaxFScore;
 
     RollupsSettings(ConfigReader c) {
-      String home = c.string("rollups.home-country").trim();
-      this.homeCountry = home.isEmpty() ? Optional.empty() : Optional.of(home);
+      this.homeCountry = c.optionalString("rollups.home-country");
       List<Double> shares = new ArrayList<>();
       for (Double d : c.numbers("rollups.insights.top-customer-shares")) {
         if (!(d > 0 && d <= 1)) {
