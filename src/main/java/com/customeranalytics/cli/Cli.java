@@ -23,13 +23,16 @@ public final class Cli {
 
   static final String RUN_USAGE = String.join("\n",
       "Usage: customer-analytics run [--stages a,b,...] [--as-of YYYY-MM-DD] [--input PATH]",
-      "                              [--warehouse PATH] [--config FILE] [--set key=value ...]",
+      "                              [--full-refresh] [--warehouse PATH] [--config FILE]",
+      "                              [--set key=value ...]",
       "",
       "  --stages a,b,...    stages to run, in pipeline order (default: all): " ,
       "                      " + String.join(",", Pipeline.STAGE_NAMES),
       "  --as-of YYYY-MM-DD  as-of date for customer-level stages (default: latest sale date)",
       "  --input PATH        raw input: file, folder or glob; CSV(.gz), Parquet or Delta",
       "                      (default: a generated sample, created once)",
+      "  --full-refresh      rebuild every table from all of bronze (default: clean only",
+      "                      classifies the ingest runs it has not classified yet)",
       "  --warehouse PATH    root of the output tables (local, s3a://, gs://)",
       "  --config FILE       settings file overlaying reference.conf (default: $CA_CONFIG)",
       "  --set key=value     override any setting, e.g. --set sample.rows=100000",
@@ -103,6 +106,9 @@ public final class Cli {
           break;
         case "--input":
           inv.input = value(a, ++i, opt, RUN_USAGE);
+          break;
+        case "--full-refresh":
+          inv.fullRefresh = true;
           break;
         case "--warehouse":
           inv.warehouse = value(a, ++i, opt, RUN_USAGE);

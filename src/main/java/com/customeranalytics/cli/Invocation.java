@@ -20,6 +20,7 @@ public final class Invocation {
   public List<String> stages;
   public String asOf;
   public String input;
+  public boolean fullRefresh;
 
   // generate
   public long rows;
@@ -42,6 +43,9 @@ public final class Invocation {
     }
     if (asOf != null) {
       all.add("as-of-date=" + asOf);
+    }
+    if (fullRefresh) {
+      all.add("full-refresh=true");
     }
     if (stages != null) {
       all.add("stages=" + String.join(",", stages));

@@ -43,6 +43,7 @@ public final class Settings {
   private final String warehouse;
   private final String input;
   private final Optional<LocalDate> asOfDate;
+  private final boolean fullRefresh;
   private final List<String> stages;
   private final Map<String, String> spark;
   private final IngestSettings ingest;
@@ -60,6 +61,7 @@ public final class Settings {
     this.warehouse = c.nonEmpty("warehouse");
     this.input = c.string("input").trim();
     this.asOfDate = c.optionalDate("as-of-date");
+    this.fullRefresh = c.bool("full-refresh");
     this.stages = c.strings("stages");
     Map<String, String> sparkConf = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : config.getObject(ConfigLayers.SPARK).entrySet()) {
@@ -375,6 +377,8 @@ public final class Settings {
   /** The raw input path; empty = the generated sample. */
   public String input() { return input; }
   public Optional<LocalDate> asOfDate() { return asOfDate; }
+  /** Rebuild from all of bronze instead of classifying only what is new (run --full-refresh). */
+  public boolean fullRefresh() { return fullRefresh; }
   public List<String> stages() { return stages; }
   /** Spark and Hadoop settings for the session (flat, quoted keys). */
   public Map<String, String> spark() { return spark; }

@@ -71,6 +71,10 @@ public final class Columns {
   public static final String OUTPUT_ROWS = "output_rows";
   /** True when input_rows = output_rows. */
   public static final String CONSERVATION_OK = "conservation_ok";
+  /** The bronze version the run had classified up to when it ended. */
+  public static final String BRONZE_VERSION = "bronze_version";
+  /** full (all of bronze classified again) or incremental (only the ingest runs not yet classified). */
+  public static final String CLEAN_MODE = "clean_mode";
 
   // Customer level (customer_rfm, customer_segments). Partitioned by as_of_date.
   /** The date the figures are as of; gold tables' partition column. */

@@ -145,6 +145,63 @@ public final class TableStore {
     return DeltaTable.forPath(spark, path(table)).history(1).select("version").head().getLong(0);
   }
 
+  /** The table as of one of its versions (Delta time travel). */
+  public Dataset<Row> readVersion(String table, long version) {
+    read(table); // fails naming the stage to run
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
+  /** One commit of a table, as its history tells it. */
+  public static final class Commit {
+    public final long version;
+    /** Delta's operation: WRITE, MERGE, DELETE, OPTIMIZE, ... */
+    public final String operation;
+    /** The WRITE mode (Append, Overwrite); null for other operations. */
+    public final String mode;
+    /** The run that made it (from its tag); null for commits made before tags or by other tools. */
+    public final String run;
+    /** Bytes of data files the commit added (0 when not recorded). */
+    public final long bytesAdded;
+
+    Commit(long version, String operation, String mode, String run, long bytesAdded) {
+      this.version = version;
+      this.operation = operation;
+      this.mode = mode;
+      this.run = run;
+      this.bytesAdded = bytesAdded;
+    }
+
+    /** A plain append: rows added, none changed or removed. */
+    public boolean isAppend() {
+      return "WRITE".equals(operation) && "Append".equals(mode);
+    }
+
+    /** A commit that changes no rows (file compaction, vacuum, properties). */
+    public boolean keepsRows() {
+      return operation.equals("OPTIMIZE") || operation.startsWith("VACUUM") || operation.equals("SET TBLPROPERTIES")
+          || operation.equals("UPGRADE PROTOCOL");
+    }
+  }
+
+  /**
+   * The table's commits after version {@code after} up to {@code upTo}, oldest first, as far as
+   * its log still holds them (Delta drops old history after its log retention, 30 days by default).
+   */
+  public List<Commit> commits(String table, long after, long upTo) {
+    List<Commit> out = new ArrayList<>();
+    for (Row r : DeltaTable.forPath(spark, path(table)).history()
+        .filter(functions.col("version").gt(after).and(functions.col("version").leq(upTo))).orderBy("version")
+        .select("version", "operation", "operationParameters", "userMetadata", "operationMetrics").collectAsList()) {
+      Map<String, String> params = r.isNullAt(2) ? Map.of() : r.getJavaMap(2);
+      Map<String, String> metrics = r.isNullAt(4) ? Map.of() : r.getJavaMap(4);
+      String tag = r.isNullAt(3) ? "" : r.getString(3);
+      String bytes = metrics.get("numOutputBytes");
+      out.add(new Commit(r.getLong(0), r.getString(1), params.get("mode"),
+          tag.contains("/") ? tag.substring(0, tag.indexOf('/')) : null, bytes == null ? 0L : Long.parseLong(bytes)));
+    }
+    return out;
+  }
+
   /** Appends rows; returns the rows written. */
   public long append(String table, Dataset<Row> rows, String... partitionBy) {
     String tag = tag(table);
@@ -306,6 +363,21 @@ public final class TableStore {
   /** {@code as_of_date = asOf}, as a column filter for tables read some other way. */
   public static Column asOfFilter(LocalDate asOf) {
     return functions.col(Columns.AS_OF_DATE).equalTo(functions.lit(Date.valueOf(asOf)));
+  }
+
+  /** A SQL string literal, for the predicates Delta's replaceWhere takes. */
+  public static String sqlString(String v) {
+    return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  /** {@code column IN ('a', 'b')}; {@code values} must not be empty. */
+  public static String sqlIn(String column, java.util.Collection<String> values) {
+    StringBuilder b = new StringBuilder(column).append(" IN (");
+    int i = 0;
+    for (String v : values) {
+      b.append(i++ == 0 ? "" : ", ").append(sqlString(v));
+    }
+    return b.append(')').toString();
   }
 
   /** {@code as_of_date = 'yyyy-MM-dd'}, the SQL predicate Delta's replaceWhere takes. */

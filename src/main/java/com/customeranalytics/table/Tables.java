@@ -67,12 +67,13 @@ public final class Tables {
   public static String statsColumns(String table) {
     switch (table) {
       case BRONZE_TRANSACTIONS:
-        return Columns.SOURCE_FILE + "," + Columns.INVOICE_TS;
+        return Columns.SOURCE_FILE + "," + Columns.INVOICE_TS + "," + Columns.RUN_ID;
       case SILVER_SALES:
       case SILVER_RETURNS:
       case SILVER_EXCLUDED:
       case SILVER_INVALID:
-        return Columns.INVOICE_TS + "," + Columns.CUSTOMER_ID;
+        // run_id: an incremental clean reads and replaces one ingest run's rows.
+        return Columns.INVOICE_TS + "," + Columns.CUSTOMER_ID + "," + Columns.RUN_ID;
       default:
         return null;
     }

@@ -1,6 +1,8 @@
 package com.customeranalytics.table;
 
+import static com.customeranalytics.table.Columns.BRONZE_VERSION;
 import static com.customeranalytics.table.Columns.CHECKED_AT;
+import static com.customeranalytics.table.Columns.CLEAN_MODE;
 import static com.customeranalytics.table.Columns.CONSERVATION_OK;
 import static com.customeranalytics.table.Columns.COUNTRY;
 import static com.customeranalytics.table.Columns.CUSTOMER_ID;
@@ -85,7 +87,17 @@ public final class TransactionTables {
       .add(ROWS, DataTypes.LongType, false)
       .add(INPUT_ROWS, DataTypes.LongType, false)
       .add(OUTPUT_ROWS, DataTypes.LongType, false)
-      .add(CONSERVATION_OK, DataTypes.BooleanType, false);
+      .add(CONSERVATION_OK, DataTypes.BooleanType, false)
+      .add(BRONZE_VERSION, DataTypes.LongType, true)
+      .add(CLEAN_MODE, DataTypes.StringType, true);
+
+  /** clean_mode values. */
+  public static final String FULL = "full";
+  public static final String INCREMENTAL = "incremental";
+  /** dq_report reason of a run's rows written per table. */
+  public static final String TOTAL = "_total";
+  /** dq_report reason of a table's rows after the run; input_rows / output_rows: all of bronze / silver. */
+  public static final String CUMULATIVE = "_cumulative";
 
   // Values of reason on silver_returns, silver_excluded and dq_report.
   public static final String CANCELLATION = "cancellation";

@@ -16,20 +16,26 @@ import static com.customeranalytics.table.Columns.SOURCE_FILE;
 import static com.customeranalytics.table.Columns.SOURCE_ROW;
 import static com.customeranalytics.table.Columns.STOCK_CODE;
 import static com.customeranalytics.table.Columns.UNIT_PRICE;
+import static com.customeranalytics.table.Columns.RUN_ID;
 import static com.customeranalytics.table.TransactionTables.ADJUSTMENT;
 import static com.customeranalytics.table.TransactionTables.CANCELLATION;
 import static com.customeranalytics.table.TransactionTables.DQ_SCHEMA;
+import static com.customeranalytics.table.TransactionTables.CUMULATIVE;
 import static com.customeranalytics.table.TransactionTables.DUPLICATE;
 import static com.customeranalytics.table.TransactionTables.FIELDS;
+import static com.customeranalytics.table.TransactionTables.FULL;
+import static com.customeranalytics.table.TransactionTables.INCREMENTAL;
 import static com.customeranalytics.table.TransactionTables.LINEAGE;
 import static com.customeranalytics.table.TransactionTables.NON_POSITIVE_PRICE;
 import static com.customeranalytics.table.TransactionTables.NON_POSITIVE_QUANTITY;
 import static com.customeranalytics.table.TransactionTables.NON_PRODUCT;
+import static com.customeranalytics.table.TransactionTables.TOTAL;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.trim;
@@ -52,6 +58,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
@@ -62,8 +69,14 @@ import org.slf4j.LoggerFactory;
 /**
  * bronze -> silver: every input row lands in exactly one of silver_sales, silver_returns,
  * silver_excluded or silver_invalid, by DESIGN.md's rules in order (first match wins). Row
- * conservation is checked against what was actually committed, and reported in dq_report.
- * The silver tables are rebuilt from all of bronze each run, so re-running gives the same tables.
+ * conservation is checked against what was actually committed, per run and cumulatively, and
+ * reported in dq_report.
+ *
+ * <p>A run classifies only the ingest runs bronze received since the last complete clean (see
+ * {@link CleanPlan}) and replaces exactly those runs' rows in the silver tables, so a rerun, or a
+ * rerun after a crash between the writes, gives the same tables. The first clean, a full refresh,
+ * or bronze rows replaced since (a reingested file) rebuild everything from all of bronze; both
+ * paths give equal tables.
  */
 public final class CleanStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(CleanStage.class);
@@ -71,6 +84,9 @@ public final class CleanStage implements Stage {
 
   /** Which silver table a row goes to (internal column, holding the table's name). */
   static final String TARGET = "_target";
+  /** Set on candidate sales equal to a line already in silver_sales (internal column). */
+  private static final String SEEN = "_seen";
+  private static final String PRIOR = "_prior_";
   static final String SALES = Tables.SILVER_SALES;
   static final String RETURNS = Tables.SILVER_RETURNS;
   static final String EXCLUDED = Tables.SILVER_EXCLUDED;
@@ -86,6 +102,16 @@ public final class CleanStage implements Stage {
    * Result: bronze columns plus {@code _target}, {@code reason}, {@code revenue}, {@code is_guest}.
    */
   public static Dataset<Row> classify(Dataset<Row> bronze, Settings s) {
+    return classify(bronze, s, null);
+  }
+
+  /**
+   * As {@link #classify(Dataset, Settings)}, for a batch of new ingest runs: {@code priorSales}
+   * are the silver_sales rows of the runs before them (null: {@code bronze} is all there is). A
+   * new candidate sale equal to one of them is a duplicate, as it would be in a full rebuild,
+   * where the earlier line is in the same window and first.
+   */
+  static Dataset<Row> classify(Dataset<Row> bronze, Settings s, Dataset<Row> priorSales) {
     Column invoice = upper(trim(col(INVOICE_NO)));
     Column code = upper(trim(col(STOCK_CODE)));
     Column invalid = col(PARSE_ERROR).isNotNull();
@@ -103,76 +129,177 @@ public final class CleanStage implements Stage {
         .when(badPrice, lit(NON_POSITIVE_PRICE));
     Dataset<Row> tagged = bronze.withColumn(REASON, reason);
 
-    // Rule 7: among candidate sales, a line equal in all eight fields to an earlier one (by
-    // source file, then file order) is a duplicate. Non-candidates sit in their own window
-    // partitions, so they never make a sale a duplicate.
+    // Rule 7: among candidate sales, a line equal in all eight fields to an earlier one (in the
+    // order of ingestion: run, then source file, then file order) is a duplicate. Non-candidates
+    // sit in their own window partitions, so they never make a sale a duplicate.
     Column[] keys = new Column[FIELDS.size() + 1];
     for (int i = 0; i < FIELDS.size(); i++) {
       keys[i] = col(FIELDS.get(i));
     }
     keys[FIELDS.size()] = col(REASON).isNull();
-    Column firstSeen = row_number().over(Window.partitionBy(keys).orderBy(col(SOURCE_FILE), col(SOURCE_ROW)));
-    Column finalReason = when(col(REASON).isNull().and(firstSeen.gt(1)), lit(DUPLICATE)).otherwise(col(REASON));
+    Column firstSeen = row_number().over(Window.partitionBy(keys)
+        .orderBy(col(INGESTED_AT), col(RUN_ID), col(SOURCE_FILE), col(SOURCE_ROW)));
+    Column duplicate = col(REASON).isNull().and(firstSeen.gt(1));
+    if (priorSales != null) {
+      tagged = tagged.join(seenBefore(tagged.filter(col(REASON).isNull()), priorSales), sameLine(PRIOR), "left")
+          .drop(priorNames());
+      duplicate = duplicate.or(col(REASON).isNull().and(col(SEEN).isNotNull()));
+    }
+    Column finalReason = when(duplicate, lit(DUPLICATE)).otherwise(col(REASON));
     Column target = when(invalid, lit(INVALID))
         .when(col(REASON).equalTo(CANCELLATION), lit(RETURNS))
         .when(col(REASON).isNotNull(), lit(EXCLUDED))
         .otherwise(lit(SALES));
     Column lineRevenue = col(QUANTITY).multiply(col(UNIT_PRICE));
-    return tagged
+    Dataset<Row> out = tagged
         .withColumn(REASON, finalReason)
         .withColumn(TARGET, when(col(REASON).equalTo(DUPLICATE), lit(EXCLUDED)).otherwise(target))
         .withColumn(REVENUE, when(col(TARGET).equalTo(RETURNS), abs(lineRevenue).multiply(-1))
             .otherwise(lineRevenue))
         .withColumn(IS_GUEST, col(CUSTOMER_ID).isNull());
+    return priorSales == null ? out : out.drop(SEEN);
+  }
+
+  /**
+   * The distinct lines of {@code prior} equal to one of {@code candidates}, their fields renamed
+   * with the {@code _prior_} prefix, flagged in {@code _seen}. Equality is null-safe, as the
+   * duplicate rule's window is (a guest line has no customer id).
+   */
+  private static Dataset<Row> seenBefore(Dataset<Row> candidates, Dataset<Row> prior) {
+    Column[] renamed = new Column[FIELDS.size()];
+    for (int i = 0; i < FIELDS.size(); i++) {
+      renamed[i] = col(FIELDS.get(i)).as(PRIOR + FIELDS.get(i));
+    }
+    return prior.select(renamed).join(candidates.select(FIELDS.stream().map(f -> col(f)).toArray(Column[]::new)),
+        sameLine(PRIOR), "left_semi").distinct().withColumn(SEEN, lit(true));
+  }
+
+  /** All eight fields equal (null-safe) to their {@code prefix}ed copies. */
+  private static Column sameLine(String prefix) {
+    Column on = lit(true);
+    for (String f : FIELDS) {
+      on = on.and(col(f).eqNullSafe(col(prefix + f)));
+    }
+    return on;
+  }
+
+  private static String[] priorNames() {
+    return FIELDS.stream().map(f -> PRIOR + f).toArray(String[]::new);
   }
 
   @Override
   public StageResult run(StageContext ctx) {
     TableStore tables = ctx.tables();
-    Dataset<Row> bronze = tables.read(Tables.BRONZE_TRANSACTIONS);
+    long bronzeVersion = tables.version(Tables.BRONZE_TRANSACTIONS);
+    Dataset<Row> bronze = tables.readVersion(Tables.BRONZE_TRANSACTIONS, bronzeVersion);
     String interrupted = tables.interruptedWrites(Tables.SILVER, Tables.DQ_REPORT);
+    CleanPlan plan = CleanPlan.decide(tables, bronzeVersion, ctx.settings().fullRefresh());
+    LOG.info("{} of bronze version {}: {}", plan.full ? "Full rebuild" : "Incremental clean", bronzeVersion,
+        plan.reason);
     if (!interrupted.isEmpty()) {
-      LOG.warn("The last clean did not finish: {} rewritten after its {}. This clean rewrites every"
-          + " silver table and {}, which completes it.", interrupted, Tables.DQ_REPORT, Tables.DQ_REPORT);
+      LOG.warn("The last clean did not finish: {} written after its {}. This clean writes those rows"
+          + " again, which completes it.", interrupted, Tables.DQ_REPORT);
     }
+    if (plan.nothingNew()) {
+      Cumulative total = Cumulative.count(tables, bronze);
+      writeReport(ctx, plan, List.of(), Map.of(), 0, 0, total);
+      total.check();
+      return new StageResult(0, 0, plan.reason + "; " + total.figures());
+    }
+    Dataset<Row> batch = plan.full ? bronze : bronze.filter(col(RUN_ID).isin(plan.runs.toArray()));
+    // Equal lines share their invoice time, so only the batch's months of silver_sales can hold
+    // an earlier equal line.
+    List<String> months = plan.full ? List.of() : batch.select(INVOICE_MONTH).distinct()
+        .filter(col(INVOICE_MONTH).isNotNull()).as(Encoders.STRING()).collectAsList();
+    Dataset<Row> prior = plan.full ? null : tables.read(Tables.SILVER_SALES)
+        .filter(col(INVOICE_MONTH).isin(months.toArray()).and(not(col(RUN_ID).isin(plan.runs.toArray()))));
     // The duplicate rule shuffles whole lines; the cached result keeps that shuffle's partition
     // count and each partition writes a file per month to every silver table. So the shuffle is
-    // sized to the input for this stage: few partitions for a small file, enough for a big one.
+    // sized to the input for this stage: few partitions for a small batch, enough for a big one.
     String shuffleKey = "spark.sql.shuffle.partitions";
     String sessionPartitions = ctx.spark().conf().get(shuffleKey);
-    ctx.spark().conf().set(shuffleKey, String.valueOf(partitionsFor(bronze)));
+    int cores = ctx.spark().sparkContext().defaultParallelism();
+    ctx.spark().conf().set(shuffleKey, String.valueOf(partitionsFor(plan.full ? sizeOf(bronze) : plan.bytes, cores)));
     // Read once, written four times: keep the classified rows instead of re-reading bronze.
-    Dataset<Row> classified = classify(bronze, ctx.settings()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> classified = classify(batch, ctx.settings(), prior).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // Rows per table and reason (a small aggregate); this also fills the cache, which the four
       // writes below then read side by side (dq_report, the set's last write, after them).
       List<Row> counts = classified.groupBy(col(TARGET), col(REASON)).agg(count(lit(1)).as(ROWS))
           .orderBy(col(TARGET), col(REASON)).collectAsList();
+      // Incremental: each table's rows of the batch's runs are replaced, so writing them again
+      // (a rerun after a crash between these writes) gives the same table.
+      String replaced = plan.full ? null : "(" + INVOICE_MONTH + " IS NULL"
+          + (months.isEmpty() ? "" : " OR " + TableStore.sqlIn(INVOICE_MONTH, months)) + ") AND "
+          + TableStore.sqlIn(RUN_ID, plan.runs);
       Map<String, Callable<Long>> writes = new LinkedHashMap<>();
-      writes.put(Tables.SILVER_SALES, () -> tables.overwrite(Tables.SILVER_SALES,
-          select(classified, SALES, REVENUE, IS_GUEST), INVOICE_MONTH));
-      writes.put(Tables.SILVER_RETURNS, () -> tables.overwrite(Tables.SILVER_RETURNS,
-          select(classified, RETURNS, REVENUE, IS_GUEST, REASON), INVOICE_MONTH));
-      writes.put(Tables.SILVER_EXCLUDED, () -> tables.overwrite(Tables.SILVER_EXCLUDED,
-          select(classified, EXCLUDED, REVENUE, IS_GUEST, REASON), INVOICE_MONTH));
-      writes.put(Tables.SILVER_INVALID, () -> tables.overwrite(Tables.SILVER_INVALID,
-          select(classified, INVALID, REASON, DETAIL, RAW_RECORD), INVOICE_MONTH));
+      Map<String, Dataset<Row>> rows = new LinkedHashMap<>();
+      rows.put(Tables.SILVER_SALES, select(classified, SALES, REVENUE, IS_GUEST));
+      rows.put(Tables.SILVER_RETURNS, select(classified, RETURNS, REVENUE, IS_GUEST, REASON));
+      rows.put(Tables.SILVER_EXCLUDED, select(classified, EXCLUDED, REVENUE, IS_GUEST, REASON));
+      rows.put(Tables.SILVER_INVALID, select(classified, INVALID, REASON, DETAIL, RAW_RECORD));
+      for (Map.Entry<String, Dataset<Row>> e : rows.entrySet()) {
+        writes.put(e.getKey(), plan.full ? () -> tables.overwrite(e.getKey(), e.getValue(), INVOICE_MONTH)
+            : () -> tables.replaceWhere(e.getKey(), replaced, e.getValue(), INVOICE_MONTH));
+      }
       Map<String, Long> written = Parallel.each(writes);
       long input = counts.stream().mapToLong(r -> r.getLong(2)).sum();
       long output = written.values().stream().mapToLong(Long::longValue).sum();
-      writeReport(ctx, counts, written, input, output, input == output);
+      Cumulative total = Cumulative.count(tables, bronze);
+      writeReport(ctx, plan, counts, written, input, output, total);
       String figures = checkConservation(input, written);
       LOG.info("Conservation holds: {}", figures);
       for (Row r : counts) {
         LOG.info(String.format("  %-15s %-28s %,10d", r.getString(0), r.isNullAt(1) ? "-" : r.getString(1),
             r.getLong(2)));
       }
+      total.check();
+      LOG.info("Cumulative conservation holds: {}", total.figures());
       checkInvalidShare(classified, ctx.settings().clean().maxInvalidShare);
-      return new StageResult(input, output, figures + (interrupted.isEmpty() ? ""
-          : "; completed the interrupted clean that wrote " + interrupted));
+      return new StageResult(input, output, (plan.full ? "full rebuild: " : "incremental: ") + figures
+          + (plan.full ? "" : "; cumulative " + total.figures())
+          + (interrupted.isEmpty() ? "" : "; completed the interrupted clean that wrote " + interrupted));
     } finally {
       classified.unpersist();
       ctx.spark().conf().set(shuffleKey, sessionPartitions);
+    }
+  }
+
+  /** All of bronze against all of silver after a clean: the counts come from Delta's log. */
+  static final class Cumulative {
+    final long bronze;
+    final Map<String, Long> silver;
+
+    private Cumulative(long bronze, Map<String, Long> silver) {
+      this.bronze = bronze;
+      this.silver = silver;
+    }
+
+    static Cumulative count(TableStore tables, Dataset<Row> bronze) {
+      Map<String, Long> silver = new LinkedHashMap<>();
+      for (String t : Tables.SILVER) {
+        silver.put(t, tables.count(t));
+      }
+      return new Cumulative(bronze.count(), silver);
+    }
+
+    long output() {
+      return silver.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    boolean holds() {
+      return bronze == output();
+    }
+
+    String figures() {
+      return String.format("bronze %,d %s silver %,d", bronze, holds() ? "=" : "!=", output());
+    }
+
+    void check() {
+      if (!holds()) {
+        throw new IllegalStateException("Cumulative row conservation failed: " + figures() + " (" + silver
+            + "). Run clean with --full-refresh to classify all of bronze again.");
+      }
     }
   }
 
@@ -213,10 +340,13 @@ public final class CleanStage implements Stage {
   /** Bytes of input per partition of the classified rows. */
   static final long BYTES_PER_PARTITION = 64L << 20;
 
+  /** The input's size as Spark estimates it (Delta: its files' bytes). */
+  static long sizeOf(Dataset<Row> input) {
+    return input.queryExecution().optimizedPlan().stats().sizeInBytes().longValue();
+  }
+
   /** One partition per 64 MB of (compressed) input, at least one per core. */
-  static int partitionsFor(Dataset<Row> input) {
-    long bytes = input.queryExecution().optimizedPlan().stats().sizeInBytes().longValue();
-    int cores = input.sparkSession().sparkContext().defaultParallelism();
+  static int partitionsFor(long bytes, int cores) {
     return (int) Math.max(cores, Math.min(10_000, (bytes + BYTES_PER_PARTITION - 1) / BYTES_PER_PARTITION));
   }
 
@@ -253,17 +383,32 @@ public final class CleanStage implements Stage {
     return classified.filter(col(TARGET).equalTo(target)).select(cols.toArray(new Column[0]));
   }
 
-  private static void writeReport(StageContext ctx, List<Row> counts, Map<String, Long> written,
-      long input, long output, boolean ok) {
+  /**
+   * Appends the run's dq_report rows: per table and reason the rows it classified, per table the
+   * rows it wrote ({@code _total}) and the rows the table holds after it ({@code _cumulative}),
+   * and the bronze version it classified up to, which the next clean starts from (null when
+   * conservation failed: the next clean then rebuilds from all of bronze).
+   */
+  private static void writeReport(StageContext ctx, CleanPlan plan, List<Row> counts, Map<String, Long> written,
+      long input, long output, Cumulative total) {
     Timestamp now = new Timestamp(System.currentTimeMillis());
+    boolean ok = input == output && total.holds();
+    Long version = ok ? plan.bronzeVersion : null;
+    String mode = plan.full ? FULL : INCREMENTAL;
     List<Row> rows = new ArrayList<>();
     for (Row r : counts) {
       rows.add(RowFactory.create(ctx.runId(), now, r.getString(0),
-          r.isNullAt(1) ? null : r.getString(1), r.getLong(2), input, output, ok));
+          r.isNullAt(1) ? null : r.getString(1), r.getLong(2), input, output, ok, version, mode));
     }
     for (Map.Entry<String, Long> e : written.entrySet()) {
-      rows.add(RowFactory.create(ctx.runId(), now, e.getKey(), "_total", e.getValue(), input, output, ok));
+      rows.add(RowFactory.create(ctx.runId(), now, e.getKey(), TOTAL, e.getValue(), input, output, ok, version,
+          mode));
+    }
+    for (Map.Entry<String, Long> e : total.silver.entrySet()) {
+      rows.add(RowFactory.create(ctx.runId(), now, e.getKey(), CUMULATIVE, e.getValue(), total.bronze,
+          total.output(), ok, version, mode));
     }
     ctx.tables().appendLog(Tables.DQ_REPORT, ctx.spark().createDataFrame(rows, DQ_SCHEMA).coalesce(1));
   }
+
 }

@@ -286,8 +286,8 @@ public final class IngestStage implements Stage {
     } else {
       // One commit removes the changed files' old rows and adds this run's rows (which all carry
       // this run's id, so they match the predicate as replaceWhere requires).
-      String predicate = SOURCE_FILE + " IN (" + replaced.stream().map(IngestStage::sqlString)
-          .collect(Collectors.joining(", ")) + ") OR " + RUN_ID + " = " + sqlString(ctx.runId());
+      String predicate = TableStore.sqlIn(SOURCE_FILE, replaced) + " OR " + RUN_ID + " = "
+          + TableStore.sqlString(ctx.runId());
       rows = tables.replaceWhereExclusive(Tables.BRONZE_TRANSACTIONS, predicate, bronze, bronzeVersion,
           INVOICE_MONTH);
     }
@@ -379,10 +379,6 @@ public final class IngestStage implements Stage {
     return raw.withColumn(SOURCE_CHECKSUM, element_at(map(sums.toArray(new Column[0])), file))
         .withColumn(SOURCE_SIZE, element_at(map(sizes.toArray(new Column[0])), file))
         .withColumn(SOURCE_MODIFIED_AT, element_at(map(times.toArray(new Column[0])), file));
-  }
-
-  private static String sqlString(String v) {
-    return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** A row's source_file as {@link #normalize} spells it. */
