@@ -8,13 +8,14 @@
 #
 # Usage: bench/run.sh INPUT SCALE_LABEL   (e.g. bench/run.sh ../shared/data/online_retail.csv.gz x1)
 # Environment: CA_DRIVER_MEMORY (heap, default 4g; raise it for x200), CA_BENCH_COMPARE=0 to run
-# ours only, CA_REFERENCE (default ../shared/bench/reference_pipeline.py next to the repo).
+# ours only, CA_REFERENCE (default ../shared/bench/reference_pipeline.py next to the repo),
+# CA_BENCH_WAREHOUSE=DIR to write the warehouse there and keep it (e.g. for a nightly run after).
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 INPUT SCALE_LABEL" >&2; exit 2; }
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 input=$(realpath "$1"); label=$2
 out="$repo/bench/results"; mkdir -p "$out"
-wh=$(mktemp -d /tmp/ca-bench-wh-XXXX)
+wh=${CA_BENCH_WAREHOUSE:-$(mktemp -d /tmp/ca-bench-wh-XXXX)}
 log="$out/$label.log"
 "$repo/bench/warm.sh"   # build the jar (and the start-up archive) first: not part of the timing
 
@@ -40,7 +41,7 @@ done < <(grep -E "JobRunner: \[[0-9]+/[0-9]+\] [a-z_]+ finished" "$log" |
 echo "total wall (incl. JVM start): $wall"
 echo "peak RSS: $((rss_kb / 1024)) MiB"
 printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$label" total "$wall" - "peak_rss_mib=$((rss_kb / 1024))" >> "$out/results.tsv"
-rm -rf "$wh"
+[ -n "${CA_BENCH_WAREHOUSE:-}" ] || rm -rf "$wh"
 [ "${CA_BENCH_COMPARE:-1}" = 1 ] || exit 0
 
 # The reference, right after ours on the same input.
