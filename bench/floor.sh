@@ -10,8 +10,10 @@
 #            once partitioned by month (clean writes those rows once, split over four tables)
 #   rfm:     read silver_sales, one aggregate per customer, write it
 #   rollups: read silver_sales, aggregates per month and per country x month, write them
-# The SQL-stage floors read a warehouse made here first by `run --stages ingest,clean` (untimed).
-# Prints seconds and peak RSS for each and appends them to bench/results/results.tsv.
+# The SQL-stage floors read a warehouse made here first by `run --stages ingest,clean` (untimed;
+# CA_FLOOR_WAREHOUSE=DIR reads that warehouse of the same input instead, e.g. the one bench/run.sh
+# kept with CA_BENCH_WAREHOUSE). Prints seconds and peak RSS for each and appends them to
+# bench/results/results.tsv.
 #
 # Usage: bench/floor.sh INPUT SCALE_LABEL
 set -euo pipefail
@@ -22,9 +24,12 @@ out="$repo/bench/results"; mkdir -p "$out"
 tmp=$(mktemp -d /tmp/ca-floor-XXXX)
 "$repo/bench/warm.sh"   # build the jar (and the start-up archive) first: not part of the timing
 
-CA_CONFIG="$repo/conf/bench.conf" "$repo/bin/customer-analytics" run --stages ingest,clean \
-  --input "$input" --warehouse "$tmp/wh" > "$out/$label-floor-setup.log" 2>&1 \
-  || { tail -20 "$out/$label-floor-setup.log"; exit 1; }
+wh=${CA_FLOOR_WAREHOUSE:-$tmp/wh}
+if [ -z "${CA_FLOOR_WAREHOUSE:-}" ]; then
+  CA_CONFIG="$repo/conf/bench.conf" "$repo/bin/customer-analytics" run --stages ingest,clean \
+    --input "$input" --warehouse "$wh" > "$out/$label-floor-setup.log" 2>&1 \
+    || { tail -20 "$out/$label-floor-setup.log"; exit 1; }
+fi
 
 src="csv.\`$input\`"
 fields="length(_c0)+length(_c1)+length(_c2)+length(_c3)+length(_c4)+length(_c5)+length(_c6)+length(_c7)"
@@ -52,7 +57,7 @@ start=0
 for what in start parse copy clean rfm rollups; do
   log="$out/$label-floor-$what.log"
   (cd "$tmp" && CA_CONFIG="$repo/conf/bench.conf" /usr/bin/time -v "$repo/bin/customer-analytics" query \
-    --warehouse "$tmp/wh" "${sql[$what]}") > "$log" 2>&1 || { tail -20 "$log"; exit 1; }
+    --warehouse "$wh" "${sql[$what]}") > "$log" 2>&1 || { tail -20 "$log"; exit 1; }
   wall=$(grep -E "Elapsed \(wall clock\)" "$log" | awk '{print $NF}')
   rss_kb=$(grep -E "Maximum resident set size" "$log" | awk '{print $NF}')
   s=$(secs "$wall")
