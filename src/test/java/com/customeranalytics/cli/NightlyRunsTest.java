@@ -45,6 +45,8 @@ class NightlyRunsTest {
   private static Path full;
   private static final List<String> asOfDates = new ArrayList<>();
   private static final Map<String, Integer> dropLines = new LinkedHashMap<>();
+  /** The customer state's versions before the last night. */
+  private static final Map<String, Long> stateBeforeLastNight = new LinkedHashMap<>();
 
   @BeforeAll
   static void fourNightsAndOneFullRun() throws IOException {
@@ -53,6 +55,12 @@ class NightlyRunsTest {
     split(SparkTest.realFile(), drops);
     nightly = SparkTest.tempDir("nightly-wh");
     for (String f : dropLines.keySet()) {
+      if (f.equals("drop4.csv")) {
+        TableStore t = new TableStore(spark, nightly.toString());
+        for (String table : List.of(Tables.RFM_STATE_PRODUCTS, Tables.RFM_STATE_LOG)) {
+          stateBeforeLastNight.put(table, t.version(table));
+        }
+      }
       Files.copy(drops.resolve(f), in.resolve(f));
       run(nightly, in);
       asOfDates.add(new TableStore(spark, nightly.toString()).read(Tables.CUSTOMER_RFM)
@@ -165,6 +173,51 @@ class NightlyRunsTest {
         Tables.SEGMENT_SUMMARY, Tables.INSIGHTS)) {
       assertSameRows(table, a.readAsOf(table, asOf), b.readAsOf(table, asOf));
     }
+  }
+
+  /**
+   * Each night merged only its own lines into the customer state, and customer_rfm from the state
+   * equals customer_rfm computed from all of silver, column by column; a backfill is computed
+   * from silver.
+   */
+  @Test
+  void theCustomerStateGivesWhatAllOfSilverGives() {
+    TableStore t = new TableStore(spark, nightly.toString());
+    assertThat(t.read(Tables.RFM_STATE_LOG).orderBy("updated_at").collectAsList())
+        .extracting(r -> r.getString(1) + " " + r.getLong(0))
+        .containsExactly("full 0", "incremental 1", "incremental 2", "incremental 3");
+    java.time.LocalDate asOf = java.time.LocalDate.parse(asOfDates.get(3));
+    assertSameRows(Tables.CUSTOMER_RFM, t.readAsOf(Tables.CUSTOMER_RFM, asOf),
+        com.customeranalytics.features.Rfm.compute(t.read(Tables.SILVER_SALES), t.read(Tables.SILVER_RETURNS), asOf));
+    java.time.LocalDate backfill = java.time.LocalDate.of(2011, 6, 30);
+    String[] args = {"run", "--stages", "rfm", "--as-of", backfill.toString(), "--warehouse", nightly.toString()};
+    assertThat(Main.execute(args, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
+    assertSameRows(Tables.CUSTOMER_RFM, t.readAsOf(Tables.CUSTOMER_RFM, backfill),
+        com.customeranalytics.features.Rfm.compute(t.read(Tables.SILVER_SALES), t.read(Tables.SILVER_RETURNS), backfill));
+    Row run = t.read(Tables.JOB_RUNS).filter(col("stage").equalTo("rfm").and(col("status").equalTo("succeeded")))
+        .orderBy(col("started_at").desc()).head();
+    assertThat(run.<String>getAs("message")).contains("from silver (a backfill");
+  }
+
+  /**
+   * The last night's rfm died after merging its invoices, before its products and the state's
+   * log (the other two tables put back as the crash left them): the rerun merges the night again,
+   * and counts nothing twice.
+   */
+  @Test
+  void aRerunAfterACrashInTheStateUpdateGivesTheSameFigures() {
+    TableStore t = new TableStore(spark, nightly.toString());
+    java.time.LocalDate asOf = java.time.LocalDate.parse(asOfDates.get(3));
+    List<Row> before = t.readAsOf(Tables.CUSTOMER_RFM, asOf).orderBy("customer_id").collectAsList();
+    long invoices = t.count(Tables.RFM_STATE_INVOICES);
+    for (Map.Entry<String, Long> e : stateBeforeLastNight.entrySet()) {
+      io.delta.tables.DeltaTable.forPath(spark, t.path(e.getKey())).restoreToVersion(e.getValue());
+    }
+    String[] args = {"run", "--stages", "rfm", "--as-of", asOf.toString(), "--warehouse", nightly.toString()};
+    assertThat(Main.execute(args, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
+    assertThat(t.count(Tables.RFM_STATE_INVOICES)).isEqualTo(invoices);
+    assertThat(t.readAsOf(Tables.CUSTOMER_RFM, asOf).orderBy("customer_id").collectAsList()).isEqualTo(before);
+    assertThat(t.read(Tables.RFM_STATE_LOG).orderBy(col("updated_at").desc()).head().getLong(0)).isEqualTo(3L);
   }
 
   /**

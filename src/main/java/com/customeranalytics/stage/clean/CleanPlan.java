@@ -5,14 +5,9 @@ import static com.customeranalytics.table.Columns.CHECKED_AT;
 import static org.apache.spark.sql.functions.col;
 
 import com.customeranalytics.table.TableStore;
-import com.customeranalytics.table.TableStore.Commit;
 import com.customeranalytics.table.Tables;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.spark.sql.Row;
 
 /**
@@ -82,27 +77,12 @@ final class CleanPlan {
       return full(bronzeVersion, "the last clean classified bronze version " + previous + ", newer than bronze's "
           + bronzeVersion + " (bronze was recreated)");
     }
-    List<Commit> commits = tables.commits(Tables.BRONZE_TRANSACTIONS, previous, bronzeVersion);
-    if (commits.size() != bronzeVersion - previous) {
-      return full(bronzeVersion, "bronze's log no longer holds every version after " + previous
-          + " (log retention)");
+    TableStore.AppendedRuns added = tables.appendedRuns(Tables.BRONZE_TRANSACTIONS, previous, bronzeVersion);
+    if (added.notAppendOnly != null) {
+      return full(bronzeVersion, added.notAppendOnly);
     }
-    Set<String> runs = new LinkedHashSet<>();
-    long bytes = 0;
-    for (Commit c : commits) {
-      if (c.keepsRows()) {
-        continue;
-      }
-      if (!c.isAppend() || c.run == null) {
-        return full(bronzeVersion, "bronze version " + c.version + " is a " + c.operation
-            + (c.mode == null ? "" : " (" + c.mode + ")") + ", not a plain append by a run (a reingested file"
-            + " replaced rows already classified)");
-      }
-      runs.add(c.run);
-      bytes += c.bytesAdded;
-    }
-    return new CleanPlan(false, runs.isEmpty() ? "nothing new in bronze since version " + previous
-        : runs.size() + " ingest run(s) new since bronze version " + previous, bronzeVersion, previous,
-        Collections.unmodifiableList(new ArrayList<>(runs)), bytes);
+    return new CleanPlan(false, added.runs.isEmpty() ? "nothing new in bronze since version " + previous
+        : added.runs.size() + " ingest run(s) new since bronze version " + previous, bronzeVersion, previous,
+        added.runs, added.bytes);
   }
 }
