@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.ChildJob;
 import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.io.BufferedReader;
@@ -43,6 +44,9 @@ class NightlyRunsTest {
   private static final int REPEAT_EVERY = 2_000;
   private static Path nightly;
   private static Path full;
+  private static Path in;
+  /** A copy of the nightly warehouse before the last night. */
+  private static Path beforeLastNight;
   private static final List<String> asOfDates = new ArrayList<>();
   private static final Map<String, Integer> dropLines = new LinkedHashMap<>();
   /** The customer state's versions before the last night. */
@@ -51,11 +55,13 @@ class NightlyRunsTest {
   @BeforeAll
   static void fourNightsAndOneFullRun() throws IOException {
     Path drops = SparkTest.tempDir("nightly-drops");
-    Path in = SparkTest.tempDir("nightly-in");
+    in = SparkTest.tempDir("nightly-in");
     split(SparkTest.realFile(), drops);
     nightly = SparkTest.tempDir("nightly-wh");
     for (String f : dropLines.keySet()) {
       if (f.equals("drop4.csv")) {
+        beforeLastNight = SparkTest.tempDir("nightly-before-last");
+        copyTree(nightly, beforeLastNight);
         TableStore t = new TableStore(spark, nightly.toString());
         for (String table : List.of(Tables.RFM_STATE_PRODUCTS, Tables.RFM_STATE_LOG)) {
           stateBeforeLastNight.put(table, t.version(table));
@@ -218,6 +224,71 @@ class NightlyRunsTest {
     assertThat(t.count(Tables.RFM_STATE_INVOICES)).isEqualTo(invoices);
     assertThat(t.readAsOf(Tables.CUSTOMER_RFM, asOf).orderBy("customer_id").collectAsList()).isEqualTo(before);
     assertThat(t.read(Tables.RFM_STATE_LOG).orderBy(col("updated_at").desc()).head().getLong(0)).isEqualTo(3L);
+  }
+
+  /**
+   * The last night killed (kill -9, a process of its own) right after clean committed its first
+   * silver table, and again right after rfm's first state merge; each rerun gives the tables of
+   * the night that was not killed: nothing counted twice, nothing lost.
+   */
+  @Test
+  void aNightKilledInCleanOrInRfmThenRerunGivesTheSameTables() throws Exception {
+    TableStore reference = new TableStore(spark, nightly.toString());
+    java.time.LocalDate asOf = java.time.LocalDate.parse(asOfDates.get(3));
+    for (String killAfter : List.of(Tables.SILVER_SALES, Tables.RFM_STATE_INVOICES)) {
+      Path wh = SparkTest.tempDir("nightly-killed");
+      copyTree(beforeLastNight, wh);
+      Path log = wh.resolveSibling(wh.getFileName() + ".log");
+      long before = latestCommit(wh.resolve(killAfter));
+      Process p = ChildJob.start(log, "run", "--stages", "ingest,clean,rfm", "--input", in.toString(),
+          "--warehouse", wh.toString(), "--as-of", asOf.toString());
+      long deadline = System.currentTimeMillis() + 300_000;
+      while (latestCommit(wh.resolve(killAfter)) == before && p.isAlive() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(5);
+      }
+      boolean killedAlive = p.isAlive();
+      p.destroyForcibly().waitFor();
+      assertThat(killedAlive).as("killed before it ended: " + Files.readString(log)).isTrue();
+      TableStore killed = new TableStore(spark, wh.toString());
+      assertThat(killed.read(Tables.JOB_RUNS).filter(col("status").equalTo("running")).count())
+          .as("job_runs shows the killed run").isPositive();
+
+      run(wh, in);
+      for (String table : Tables.SILVER) {
+        assertSameRows(table + " after a kill in " + killAfter, killed.read(table), reference.read(table),
+            "run_id", "ingested_at");
+      }
+      assertSameRows("customer_rfm after a kill in " + killAfter, killed.readAsOf(Tables.CUSTOMER_RFM, asOf),
+          reference.readAsOf(Tables.CUSTOMER_RFM, asOf));
+      assertSameRows("rfm_state_products after a kill in " + killAfter, killed.read(Tables.RFM_STATE_PRODUCTS),
+          reference.read(Tables.RFM_STATE_PRODUCTS));
+      assertThat(killed.count(Tables.RFM_STATE_INVOICES)).isEqualTo(reference.count(Tables.RFM_STATE_INVOICES));
+    }
+  }
+
+  /** The latest commit version in a Delta table's folder (-1 when none). */
+  private static long latestCommit(Path table) throws IOException {
+    Path log = table.resolve("_delta_log");
+    if (!Files.isDirectory(log)) {
+      return -1;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(log)) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d{20}\\.json"))
+          .mapToLong(n -> Long.parseLong(n.substring(0, 20))).max().orElse(-1);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 
   /**
