@@ -1,14 +1,9 @@
 package com.customeranalytics.stage.clean;
 
-import static com.customeranalytics.table.Columns.BRONZE_VERSION;
-import static com.customeranalytics.table.Columns.CHECKED_AT;
-import static org.apache.spark.sql.functions.col;
-
+import com.customeranalytics.table.CleanRecord;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
-import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.Row;
 
 /**
  * What one clean has to classify: all of bronze (a full rebuild) or only the ingest runs bronze
@@ -25,25 +20,21 @@ final class CleanPlan {
   final String reason;
   /** The bronze version classified (the one read). */
   final long bronzeVersion;
-  /** Incremental: the bronze version the last complete clean classified up to. */
-  final long previousVersion;
   /** Incremental: the ingest runs whose rows are classified, in commit order. */
   final List<String> runs;
   /** Incremental: bytes those runs added to bronze (sizes the shuffle); 0 when unknown. */
   final long bytes;
 
-  private CleanPlan(boolean full, String reason, long bronzeVersion, long previousVersion, List<String> runs,
-      long bytes) {
+  private CleanPlan(boolean full, String reason, long bronzeVersion, List<String> runs, long bytes) {
     this.full = full;
     this.reason = reason;
     this.bronzeVersion = bronzeVersion;
-    this.previousVersion = previousVersion;
     this.runs = runs;
     this.bytes = bytes;
   }
 
   static CleanPlan full(long bronzeVersion, String reason) {
-    return new CleanPlan(true, reason, bronzeVersion, -1L, List.of(), 0L);
+    return new CleanPlan(true, reason, bronzeVersion, List.of(), 0L);
   }
 
   /** Nothing new in bronze since the last complete clean. */
@@ -60,19 +51,11 @@ final class CleanPlan {
         return full(bronzeVersion, "first clean of this warehouse (" + t + " does not exist)");
       }
     }
-    if (!tables.exists(Tables.DQ_REPORT)) {
-      return full(bronzeVersion, "first clean of this warehouse (" + Tables.DQ_REPORT + " does not exist)");
+    CleanRecord record = CleanRecord.latest(tables);
+    if (record.bronzeVersion == null) {
+      return full(bronzeVersion, record.unknownBecause);
     }
-    org.apache.spark.sql.Dataset<Row> dq = tables.read(Tables.DQ_REPORT);
-    if (!Arrays.asList(dq.columns()).contains(BRONZE_VERSION)) {
-      return full(bronzeVersion, Tables.DQ_REPORT + " has no " + BRONZE_VERSION
-          + " (written by a version before incremental clean)");
-    }
-    Row last = dq.orderBy(col(CHECKED_AT).desc()).select(BRONZE_VERSION).head();
-    if (last.isNullAt(0)) {
-      return full(bronzeVersion, "the last clean recorded no " + BRONZE_VERSION + " in " + Tables.DQ_REPORT);
-    }
-    long previous = last.getLong(0);
+    long previous = record.bronzeVersion;
     if (previous > bronzeVersion) {
       return full(bronzeVersion, "the last clean classified bronze version " + previous + ", newer than bronze's "
           + bronzeVersion + " (bronze was recreated)");
@@ -82,7 +65,7 @@ final class CleanPlan {
       return full(bronzeVersion, added.notAppendOnly);
     }
     return new CleanPlan(false, added.runs.isEmpty() ? "nothing new in bronze since version " + previous
-        : added.runs.size() + " ingest run(s) new since bronze version " + previous, bronzeVersion, previous,
-        added.runs, added.bytes);
+        : added.runs.size() + " ingest run(s) new since bronze version " + previous, bronzeVersion, added.runs,
+        added.bytes);
   }
 }

@@ -1,8 +1,6 @@
 package com.customeranalytics.stage.rfm;
 
 import static com.customeranalytics.table.Columns.BRONZE_VERSION;
-import static com.customeranalytics.table.Columns.CHECKED_AT;
-import static com.customeranalytics.table.Columns.CLEAN_MODE;
 import static com.customeranalytics.table.Columns.DAY;
 import static com.customeranalytics.table.Columns.INVOICE_MONTH;
 import static com.customeranalytics.table.Columns.RUN_ID;
@@ -11,13 +9,13 @@ import static org.apache.spark.sql.functions.max;
 
 import com.customeranalytics.concurrent.Parallel;
 import com.customeranalytics.features.CustomerState;
+import com.customeranalytics.table.CleanRecord;
 import com.customeranalytics.table.CustomerStateTables;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
 import com.customeranalytics.table.TransactionTables;
 import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -63,7 +61,8 @@ final class CustomerStateSync {
 
   static State sync(TableStore tables, SparkSession spark, Dataset<Row> sales, Dataset<Row> returns,
       boolean fullRefresh) {
-    Long silverVersion = cleanRecord(tables);
+    CleanRecord record = CleanRecord.latest(tables);
+    Long silverVersion = record.bronzeVersion;
     String rebuild = null;
     long linesRead;
     String detail;
@@ -71,7 +70,7 @@ final class CustomerStateSync {
     if (fullRefresh) {
       rebuild = "full-refresh = true";
     } else if (silverVersion == null) {
-      rebuild = "dq_report records no bronze version (tables not written by an incremental clean)";
+      rebuild = record.unknownBecause;
     } else if (!tables.exists(Tables.RFM_STATE_LOG) || !tables.exists(Tables.RFM_STATE_INVOICES)
         || !tables.exists(Tables.RFM_STATE_PRODUCTS)) {
       rebuild = "no customer state yet";
@@ -79,7 +78,7 @@ final class CustomerStateSync {
       stateVersion = tables.read(Tables.RFM_STATE_LOG).agg(max(col(BRONZE_VERSION))).head().getLong(0);
       if (stateVersion > silverVersion) {
         rebuild = "the state holds bronze version " + stateVersion + ", newer than silver's " + silverVersion;
-      } else if (fullCleanSince(tables, stateVersion)) {
+      } else if (CleanRecord.fullCleanSince(tables, stateVersion)) {
         rebuild = "a full clean rewrote silver after the state's bronze version " + stateVersion;
       }
     }
@@ -144,24 +143,5 @@ final class CustomerStateSync {
     LOG.info("{}", detail);
     return new State(invoices, tables.read(Tables.RFM_STATE_PRODUCTS),
         last.isNullAt(0) ? null : last.getDate(0).toLocalDate(), linesRead, detail);
-  }
-
-  /** The bronze version the latest clean classified up to (what silver holds); null if unknown. */
-  private static Long cleanRecord(TableStore tables) {
-    if (!tables.exists(Tables.DQ_REPORT)) {
-      return null;
-    }
-    Dataset<Row> dq = tables.read(Tables.DQ_REPORT);
-    if (!Arrays.asList(dq.columns()).contains(BRONZE_VERSION)) {
-      return null;
-    }
-    Row last = dq.orderBy(col(CHECKED_AT).desc()).select(BRONZE_VERSION).head();
-    return last.isNullAt(0) ? null : last.getLong(0);
-  }
-
-  /** Whether a clean rebuilt silver from all of bronze after {@code version} (rows may differ). */
-  private static boolean fullCleanSince(TableStore tables, long version) {
-    return !tables.read(Tables.DQ_REPORT).filter(col(BRONZE_VERSION).gt(version)
-        .and(col(CLEAN_MODE).equalTo(TransactionTables.FULL))).isEmpty();
   }
 }
