@@ -21,8 +21,14 @@ connections and the clusters' own roles / service accounts provide them.
 
 As-of date: {{ ds }}, the start of the run's data interval. The 02:00 UTC run on 2024-06-02 covers
 2024-06-01 and runs the job as of 2024-06-01, the last complete day. Re-running a night is safe:
-ingest skips files already in bronze, clean rebuilds silver, later stages overwrite their as-of
-partition.
+ingest skips files already in bronze, clean classifies only the ingest runs it has not classified
+yet (replacing their rows, so a retried night gives the same tables), later stages overwrite their
+as-of partition.
+
+Full refresh: the DAG param full_refresh (default false) passes --set full-refresh=true, which
+rebuilds every table from all of bronze: trigger the DAG with the config {"full_refresh": true}
+(UI: Trigger DAG w/ config; CLI: airflow dags trigger customer_analytics_nightly --conf
+'{"full_refresh": true}').
 
 `python3 customer_analytics_nightly.py --print-args` prints each task's job arguments as JSON
 (templates unrendered) without Airflow installed; the repository's tests use it.
@@ -70,6 +76,7 @@ if __name__ == "__main__" and "--print-args" in sys.argv:
 import pendulum  # noqa: E402  (ships with Airflow)
 from airflow import DAG  # noqa: E402
 from airflow.models import Variable  # noqa: E402
+from airflow.models.param import Param  # noqa: E402
 
 LAUNCHER = Variable.get("customer_analytics_launcher", default_var="spark_submit").strip().lower()
 TASK_PER_STAGE = (
@@ -174,6 +181,11 @@ with DAG(
         "execution_timeout": timedelta(hours=4),
     },
     tags=["customer-analytics", "spark"],
+    params={
+        "full_refresh": Param(
+            False, type="boolean", description="Rebuild every table from all of bronze (run --full-refresh)"
+        ),
+    },
 ) as dag:
     previous = None
     for task_label, task_args in task_arguments(TASK_PER_STAGE).items():

@@ -102,13 +102,14 @@ final class ConfigReader {
     return v;
   }
 
+  /** An enum constant by its name in lower case, '-' for '_' (when-older-than: WHEN_OLDER_THAN). */
   <E extends Enum<E>> E enumValue(String key, Class<E> type) {
     String v = config.getString(key).trim();
     try {
-      return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+      return Enum.valueOf(type, v.toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw error(key, "'" + v + "' is not one of "
-          + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+          + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT).replace('_', '-'));
     }
   }
 

@@ -39,6 +39,9 @@ public final class Settings {
   /** What ingest does with a compressed file that does not decompress to its end. */
   public enum OnCorruptFile { FAIL, SKIP }
 
+  /** models.retrain: when ltv and next_purchase train instead of scoring with the saved model. */
+  public enum Retrain { ALWAYS, WHEN_OLDER_THAN, NEVER }
+
   private final Config config;
   private final String warehouse;
   private final String input;
@@ -231,6 +234,9 @@ public final class Settings {
     public final List<Integer> rfMaxDepth;
     public final List<Integer> gbtMaxIter;
     public final List<Integer> gbtMaxDepth;
+    public final Retrain retrain;
+    /** when-older-than: a saved model this many days older than the as-of date or more is replaced. */
+    public final int retrainAfterDays;
 
     ModelSettings(ConfigReader c) {
       this.seed = c.longValue("models.seed");
@@ -248,6 +254,8 @@ public final class Settings {
       this.rfMaxDepth = c.nonEmptyInts("models.grid.random-forest.max-depth");
       this.gbtMaxIter = c.nonEmptyInts("models.grid.gbt.max-iter");
       this.gbtMaxDepth = c.nonEmptyInts("models.grid.gbt.max-depth");
+      this.retrain = c.enumValue("models.retrain", Retrain.class);
+      this.retrainAfterDays = c.positiveInt("models.retrain-after-days");
     }
   }
 

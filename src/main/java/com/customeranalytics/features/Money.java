@@ -20,9 +20,21 @@ public final class Money {
 
   /** {@code sum(amount)}, order-independent; null over no rows, like {@code sum}. */
   public static Column sum(Column amount) {
+    return sumMicros(micros(amount));
+  }
+
+  /** An amount as whole millionths (a long): what {@link #sum} adds up. */
+  public static Column micros(Column amount) {
     // floor(x + 0.5), not round(): Spark rounds a double through a BigDecimal per row.
-    return functions.sum(functions.floor(amount.multiply(SCALE).plus(0.5)).cast(DataTypes.LongType))
-        .divide(SCALE);
+    return functions.floor(amount.multiply(SCALE).plus(0.5)).cast(DataTypes.LongType);
+  }
+
+  /**
+   * The amount of a sum of {@link #micros}: sums of partial sums give {@link #sum}'s value
+   * exactly (a long sum is associative), so kept partial sums can be added up later.
+   */
+  public static Column sumMicros(Column micros) {
+    return functions.sum(micros).divide(SCALE);
   }
 
   /** {@code avg(amount)}, order-independent. */

@@ -76,6 +76,22 @@ public final class Columns {
   /** full (all of bronze classified again) or incremental (only the ingest runs not yet classified). */
   public static final String CLEAN_MODE = "clean_mode";
 
+  // rfm's customer state (rfm_state_*): internal, kept by the rfm stage.
+  /** An invoice's day (its invoice_ts's date). */
+  public static final String DAY = "day";
+  /** sale or return. */
+  public static final String KIND = "kind";
+  /** Revenue as whole millionths (see features.Money): partial sums add up exactly. */
+  public static final String REVENUE_MICROS = "revenue_micros";
+  /** The time and country of the latest line (the greatest by time, then country). */
+  public static final String LAST_INVOICE_TS = "last_invoice_ts";
+  public static final String LAST_COUNTRY = "last_country";
+  /** The first day a customer bought a product. */
+  public static final String FIRST_DAY = "first_day";
+  /** full (rebuilt from silver) or incremental (the new ingest runs merged). */
+  public static final String STATE_MODE = "state_mode";
+  public static final String UPDATED_AT = "updated_at";
+
   // Customer level (customer_rfm, customer_segments). Partitioned by as_of_date.
   /** The date the figures are as of; gold tables' partition column. */
   public static final String AS_OF_DATE = "as_of_date";

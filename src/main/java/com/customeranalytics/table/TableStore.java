@@ -152,7 +152,7 @@ public final class TableStore {
   }
 
   /** One commit of a table, as its history tells it. */
-  public static final class Commit {
+  private static final class Commit {
     public final long version;
     /** Delta's operation: WRITE, MERGE, DELETE, OPTIMIZE, ... */
     public final String operation;
@@ -187,7 +187,7 @@ public final class TableStore {
    * The table's commits after version {@code after} up to {@code upTo}, oldest first, as far as
    * its log still holds them (Delta drops old history after its log retention, 30 days by default).
    */
-  public List<Commit> commits(String table, long after, long upTo) {
+  private List<Commit> commits(String table, long after, long upTo) {
     List<Commit> out = new ArrayList<>();
     for (Row r : DeltaTable.forPath(spark, path(table)).history()
         .filter(functions.col("version").gt(after).and(functions.col("version").leq(upTo))).orderBy("version")
@@ -200,6 +200,57 @@ public final class TableStore {
           tag.contains("/") ? tag.substring(0, tag.indexOf('/')) : null, bytes == null ? 0L : Long.parseLong(bytes)));
     }
     return out;
+  }
+
+  /**
+   * The runs whose appends made a table's versions after {@code after} up to {@code upTo}, in
+   * commit order; or why they cannot tell what was added (a commit that changed or removed rows,
+   * one without a run tag, history no longer in the log).
+   */
+  public static final class AppendedRuns {
+    /** The runs, in commit order; empty when nothing was appended (or {@link #notAppendOnly}). */
+    public final List<String> runs;
+    /** Bytes those commits added. */
+    public final long bytes;
+    /** Null when every commit was a plain append by a run; else what was not. */
+    public final String notAppendOnly;
+
+    AppendedRuns(List<String> runs, long bytes, String notAppendOnly) {
+      this.runs = runs;
+      this.bytes = bytes;
+      this.notAppendOnly = notAppendOnly;
+    }
+  }
+
+  public AppendedRuns appendedRuns(String table, long after, long upTo) {
+    List<Commit> commits = commits(table, after, upTo);
+    if (commits.size() != upTo - after) {
+      return new AppendedRuns(List.of(), 0, table + "'s log no longer holds every version after " + after
+          + " (log retention)");
+    }
+    java.util.Set<String> runs = new java.util.LinkedHashSet<>();
+    long bytes = 0;
+    for (Commit c : commits) {
+      if (c.keepsRows()) {
+        continue;
+      }
+      if (!c.isAppend() || c.run == null) {
+        return new AppendedRuns(List.of(), 0, table + " version " + c.version + " is a " + c.operation
+            + (c.mode == null ? "" : " (" + c.mode + ")") + ", not a plain append by a run (e.g. a reingested"
+            + " file's rows replaced)");
+      }
+      runs.add(c.run);
+      bytes += c.bytesAdded;
+    }
+    return new AppendedRuns(List.copyOf(runs), bytes, null);
+  }
+
+  /**
+   * A Delta MERGE of {@code source} (alias {@code s}) into {@code table} (alias {@code t}) on
+   * {@code condition}; the caller adds its clauses and executes it.
+   */
+  public io.delta.tables.DeltaMergeBuilder merge(String table, Dataset<Row> source, String condition) {
+    return DeltaTable.forPath(spark, path(table)).as("t").merge(source.as("s"), condition);
   }
 
   /** Appends rows; returns the rows written. */

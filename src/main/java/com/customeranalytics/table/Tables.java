@@ -57,6 +57,15 @@ public final class Tables {
       SILVER_EXCLUDED, SILVER_INVALID);
   /** One row per stage run. */
   public static final String JOB_RUNS = "job_runs";
+  /**
+   * rfm's customer state (internal, not for BI): per customer, invoice, day, kind (sale or
+   * return) and ingest run, the revenue and the latest line's time and country.
+   */
+  public static final String RFM_STATE_INVOICES = "rfm_state_invoices";
+  /** rfm's customer state: per customer and product, the first day it was bought. */
+  public static final String RFM_STATE_PRODUCTS = "rfm_state_products";
+  /** rfm's customer state: per update, the bronze version (clean's record) it holds up to. */
+  public static final String RFM_STATE_LOG = "rfm_state_log";
 
   /**
    * Columns whose Delta file statistics (min, max, null count) are kept: those the stages filter
@@ -86,6 +95,9 @@ public final class Tables {
   public static String writtenBy(String table) {
     if (table.startsWith("silver_") || table.equals(DQ_REPORT)) {
       return "clean";
+    }
+    if (table.startsWith("rfm_state_")) {
+      return "rfm";
     }
     if (table.startsWith("ltv_")) {
       return "ltv";

@@ -36,6 +36,8 @@ class DeployArgsTest {
   /** What Airflow renders {{ ds }} to for the 2024-06-02 02:00 UTC run. */
   private static final String SAMPLE_DS = "2024-06-01";
   private static final String DS_TEMPLATE = "{{ ds }}";
+  /** The DAG param full_refresh's template in job_args.json, as Airflow renders it by default. */
+  private static final String FULL_REFRESH_TEMPLATE = "{{ 'true' if params.full_refresh else 'false' }}";
   private static final String CLUSTER_CONFIG = "customer-analytics.conf";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,6 +58,8 @@ class DeployArgsTest {
       assertThat(inv.command).as(task.getKey()).isEqualTo(Invocation.Command.RUN);
       assertThat(inv.asOf).as(task.getKey()).isEqualTo(SAMPLE_DS);
       assertThat(inv.config).as(task.getKey()).isEqualTo(CLUSTER_CONFIG);
+      // Nights are incremental unless the param asks for a full refresh.
+      assertThat(inv.settingOverrides()).as(task.getKey()).contains("full-refresh=false");
       assertThat(inv.stages).as(task.getKey()).isEqualTo(task.getKey().equals("pipeline")
           ? Pipeline.STAGE_NAMES : List.of(task.getKey()));
     }
@@ -165,7 +169,8 @@ class DeployArgsTest {
   }
 
   private static String[] render(List<String> args) {
-    return args.stream().map(a -> a.replace(DS_TEMPLATE, SAMPLE_DS)).toArray(String[]::new);
+    return args.stream().map(a -> a.replace(DS_TEMPLATE, SAMPLE_DS).replace(FULL_REFRESH_TEMPLATE, "false"))
+        .toArray(String[]::new);
   }
 
   private static List<String> after(List<String> all, String marker) {

@@ -148,7 +148,7 @@ class RunStateTest {
         .hasMessageContaining("silver_sales was rewritten by run run-that-died after the last complete clean")
         .hasMessageContaining("Run the clean stage again (--stages clean)");
 
-    // The next clean sees the interrupted one and completes it (it rewrites every silver table).
+    // The next clean sees the interrupted one and completes it (its rows are written again).
     Pipeline.runJob(spark, SparkTest.settings(wh, in.toString(), "stages=clean,rfm"));
     TableStore store = new TableStore(spark, wh.toString());
     assertThat(store.read(Tables.CUSTOMER_RFM).count()).isEqualTo(2);

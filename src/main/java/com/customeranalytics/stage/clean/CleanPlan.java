@@ -1,19 +1,9 @@
 package com.customeranalytics.stage.clean;
 
-import static com.customeranalytics.table.Columns.BRONZE_VERSION;
-import static com.customeranalytics.table.Columns.CHECKED_AT;
-import static org.apache.spark.sql.functions.col;
-
+import com.customeranalytics.table.CleanRecord;
 import com.customeranalytics.table.TableStore;
-import com.customeranalytics.table.TableStore.Commit;
 import com.customeranalytics.table.Tables;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import org.apache.spark.sql.Row;
 
 /**
  * What one clean has to classify: all of bronze (a full rebuild) or only the ingest runs bronze
@@ -30,25 +20,21 @@ final class CleanPlan {
   final String reason;
   /** The bronze version classified (the one read). */
   final long bronzeVersion;
-  /** Incremental: the bronze version the last complete clean classified up to. */
-  final long previousVersion;
   /** Incremental: the ingest runs whose rows are classified, in commit order. */
   final List<String> runs;
   /** Incremental: bytes those runs added to bronze (sizes the shuffle); 0 when unknown. */
   final long bytes;
 
-  private CleanPlan(boolean full, String reason, long bronzeVersion, long previousVersion, List<String> runs,
-      long bytes) {
+  private CleanPlan(boolean full, String reason, long bronzeVersion, List<String> runs, long bytes) {
     this.full = full;
     this.reason = reason;
     this.bronzeVersion = bronzeVersion;
-    this.previousVersion = previousVersion;
     this.runs = runs;
     this.bytes = bytes;
   }
 
   static CleanPlan full(long bronzeVersion, String reason) {
-    return new CleanPlan(true, reason, bronzeVersion, -1L, List.of(), 0L);
+    return new CleanPlan(true, reason, bronzeVersion, List.of(), 0L);
   }
 
   /** Nothing new in bronze since the last complete clean. */
@@ -65,44 +51,21 @@ final class CleanPlan {
         return full(bronzeVersion, "first clean of this warehouse (" + t + " does not exist)");
       }
     }
-    if (!tables.exists(Tables.DQ_REPORT)) {
-      return full(bronzeVersion, "first clean of this warehouse (" + Tables.DQ_REPORT + " does not exist)");
+    CleanRecord record = CleanRecord.latest(tables);
+    if (record.bronzeVersion == null) {
+      return full(bronzeVersion, record.unknownBecause);
     }
-    org.apache.spark.sql.Dataset<Row> dq = tables.read(Tables.DQ_REPORT);
-    if (!Arrays.asList(dq.columns()).contains(BRONZE_VERSION)) {
-      return full(bronzeVersion, Tables.DQ_REPORT + " has no " + BRONZE_VERSION
-          + " (written by a version before incremental clean)");
-    }
-    Row last = dq.orderBy(col(CHECKED_AT).desc()).select(BRONZE_VERSION).head();
-    if (last.isNullAt(0)) {
-      return full(bronzeVersion, "the last clean recorded no " + BRONZE_VERSION + " in " + Tables.DQ_REPORT);
-    }
-    long previous = last.getLong(0);
+    long previous = record.bronzeVersion;
     if (previous > bronzeVersion) {
       return full(bronzeVersion, "the last clean classified bronze version " + previous + ", newer than bronze's "
           + bronzeVersion + " (bronze was recreated)");
     }
-    List<Commit> commits = tables.commits(Tables.BRONZE_TRANSACTIONS, previous, bronzeVersion);
-    if (commits.size() != bronzeVersion - previous) {
-      return full(bronzeVersion, "bronze's log no longer holds every version after " + previous
-          + " (log retention)");
+    TableStore.AppendedRuns added = tables.appendedRuns(Tables.BRONZE_TRANSACTIONS, previous, bronzeVersion);
+    if (added.notAppendOnly != null) {
+      return full(bronzeVersion, added.notAppendOnly);
     }
-    Set<String> runs = new LinkedHashSet<>();
-    long bytes = 0;
-    for (Commit c : commits) {
-      if (c.keepsRows()) {
-        continue;
-      }
-      if (!c.isAppend() || c.run == null) {
-        return full(bronzeVersion, "bronze version " + c.version + " is a " + c.operation
-            + (c.mode == null ? "" : " (" + c.mode + ")") + ", not a plain append by a run (a reingested file"
-            + " replaced rows already classified)");
-      }
-      runs.add(c.run);
-      bytes += c.bytesAdded;
-    }
-    return new CleanPlan(false, runs.isEmpty() ? "nothing new in bronze since version " + previous
-        : runs.size() + " ingest run(s) new since bronze version " + previous, bronzeVersion, previous,
-        Collections.unmodifiableList(new ArrayList<>(runs)), bytes);
+    return new CleanPlan(false, added.runs.isEmpty() ? "nothing new in bronze since version " + previous
+        : added.runs.size() + " ingest run(s) new since bronze version " + previous, bronzeVersion, added.runs,
+        added.bytes);
   }
 }

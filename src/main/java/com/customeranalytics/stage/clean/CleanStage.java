@@ -204,7 +204,7 @@ public final class CleanStage implements Stage {
       Cumulative total = Cumulative.count(tables, bronze);
       writeReport(ctx, plan, List.of(), Map.of(), 0, 0, total);
       total.check();
-      return new StageResult(0, 0, plan.reason + "; " + total.figures());
+      return new StageResult(0, 0, plan.reason + "; " + total.figures() + completed(interrupted));
     }
     Dataset<Row> batch = plan.full ? bronze : bronze.filter(col(RUN_ID).isin(plan.runs.toArray()));
     // Equal lines share their invoice time, so only the batch's months of silver_sales can hold
@@ -258,11 +258,15 @@ public final class CleanStage implements Stage {
       checkInvalidShare(classified, ctx.settings().clean().maxInvalidShare);
       return new StageResult(input, output, (plan.full ? "full rebuild: " : "incremental: ") + figures
           + (plan.full ? "" : "; cumulative " + total.figures())
-          + (interrupted.isEmpty() ? "" : "; completed the interrupted clean that wrote " + interrupted));
+          + completed(interrupted));
     } finally {
       classified.unpersist();
       ctx.spark().conf().set(shuffleKey, sessionPartitions);
     }
+  }
+
+  private static String completed(String interrupted) {
+    return interrupted.isEmpty() ? "" : "; completed the interrupted clean that wrote " + interrupted;
   }
 
   /** All of bronze against all of silver after a clean: the counts come from Delta's log. */

@@ -33,6 +33,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.sql.Column;
@@ -128,6 +129,12 @@ public final class LtvStage implements Stage {
     List<Dataset<Row>> silver = tables.readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
     Dataset<Row> sales = silver.get(0);
     Dataset<Row> returns = silver.get(1);
+    Optional<ModelStageOutputs.SavedModel> saved = ModelStageOutputs.savedModel(ctx, ModelTables.LTV);
+    if (saved.isPresent()) {
+      try (CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
+        return ModelStageOutputs.score(ctx, ModelTables.LTV, saved.get(), current.data, s.ltv().classNames);
+      }
+    }
 
     List<CustomerFeatures> windows = CustomerFeatures.trainingAndScoring(sales, returns, w, s.segment());
     try (CustomerFeatures features = windows.get(0); CustomerFeatures current = windows.get(1)) {

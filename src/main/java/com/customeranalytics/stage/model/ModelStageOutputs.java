@@ -1,10 +1,14 @@
 package com.customeranalytics.stage.model;
 
 import static com.customeranalytics.table.Columns.AS_OF_DATE;
+import static com.customeranalytics.table.Columns.IS_BEST;
+import static com.customeranalytics.table.Columns.MODEL_ID;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import com.customeranalytics.concurrent.Parallel;
+import com.customeranalytics.config.Settings;
+import com.customeranalytics.config.Settings.ModelSettings;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
 import com.customeranalytics.ml.ClassifierTrainer;
@@ -14,10 +18,18 @@ import com.customeranalytics.table.TableStore;
 import java.io.IOException;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The common end of the two model stages (ltv, next_purchase): trains, then writes the training
@@ -25,6 +37,8 @@ import org.apache.spark.sql.Row;
  * and its predictions for current customers.
  */
 public final class ModelStageOutputs {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelStageOutputs.class);
+
   private ModelStageOutputs() {}
 
   /**
@@ -55,7 +69,123 @@ public final class ModelStageOutputs {
 
   /** Where a task's model for an as-of date lives. */
   public static String modelPath(TableStore tables, ModelTables t, LocalDate asOf) {
-    return tables.root() + "/models/" + t.task + "/" + AS_OF_DATE + "=" + asOf;
+    return modelsRoot(tables, t) + "/" + AS_OF_DATE + "=" + asOf;
+  }
+
+  private static String modelsRoot(TableStore tables, ModelTables t) {
+    return tables.root() + "/models/" + t.task;
+  }
+
+  /** A model saved by an earlier training, to score with instead of training. */
+  public static final class SavedModel {
+    public final PipelineModel model;
+    /** The as-of date it was trained for. */
+    public final LocalDate trainedAsOf;
+    public final String path;
+    /** Its id in the metrics and predictions tables. */
+    public final String modelId;
+
+    SavedModel(PipelineModel model, LocalDate trainedAsOf, String path, String modelId) {
+      this.model = model;
+      this.trainedAsOf = trainedAsOf;
+      this.path = path;
+      this.modelId = modelId;
+    }
+  }
+
+  /**
+   * The saved model this run scores with, by {@code models.retrain}: empty when it trains. The
+   * model of the latest training on or before the as-of date (a later one would have seen the
+   * future of a backfill); a missing or unreadable one means training, with a warning naming
+   * the path.
+   */
+  public static Optional<SavedModel> savedModel(StageContext ctx, ModelTables t) {
+    ModelSettings s = ctx.settings().models();
+    if (s.retrain == Settings.Retrain.ALWAYS) {
+      return Optional.empty();
+    }
+    LocalDate asOf = ctx.asOf();
+    TableStore tables = ctx.tables();
+    String root = modelsRoot(tables, t);
+    Optional<LocalDate> latest = latestTraining(ctx, root, asOf);
+    if (latest.isEmpty()) {
+      LOG.warn("{}: no saved model on or before {} under {} (models.retrain = {}): training", t.task, asOf, root,
+          retrainName(s));
+      return Optional.empty();
+    }
+    long age = ChronoUnit.DAYS.between(latest.get(), asOf);
+    if (s.retrain == Settings.Retrain.WHEN_OLDER_THAN && age > s.retrainAfterDays) {
+      LOG.info("{}: the saved model of {} is {} days older than {}, more than models.retrain-after-days = {}:"
+          + " training", t.task, latest.get(), age, asOf, s.retrainAfterDays);
+      return Optional.empty();
+    }
+    String path = modelPath(tables, t, latest.get());
+    PipelineModel model;
+    try {
+      model = PipelineModel.load(path);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: the saved model at {} cannot be read ({}): training instead", t.task, path, e.toString());
+      return Optional.empty();
+    }
+    String id = bestModelId(tables, t, latest.get()).orElse(t.task + "-saved-" + latest.get());
+    LOG.info("{}: scoring with the saved model {} ({}, trained as of {}, {} days before {}; models.retrain = {})",
+        t.task, id, path, latest.get(), age, asOf, retrainName(s));
+    return Optional.of(new SavedModel(model, latest.get(), path, id));
+  }
+
+  private static String retrainName(ModelSettings s) {
+    return s.retrain.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  /** The latest as-of date on or before {@code asOf} with a saved model under {@code root}. */
+  private static Optional<LocalDate> latestTraining(StageContext ctx, String root, LocalDate asOf) {
+    Path dir = new Path(root);
+    try {
+      FileSystem fs = dir.getFileSystem(ctx.spark().sparkContext().hadoopConfiguration());
+      if (!fs.exists(dir)) {
+        return Optional.empty();
+      }
+      LocalDate best = null;
+      String prefix = AS_OF_DATE + "=";
+      for (FileStatus st : fs.listStatus(dir)) {
+        String name = st.getPath().getName();
+        if (!st.isDirectory() || !name.startsWith(prefix)) {
+          continue;
+        }
+        try {
+          LocalDate d = LocalDate.parse(name.substring(prefix.length()));
+          if (!d.isAfter(asOf) && (best == null || d.isAfter(best))) {
+            best = d;
+          }
+        } catch (java.time.format.DateTimeParseException e) {
+          // not one of ours
+        }
+      }
+      return Optional.ofNullable(best);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot list the saved models under " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The best model's id in the metrics of the training as of {@code trainedAsOf}. */
+  private static Optional<String> bestModelId(TableStore tables, ModelTables t, LocalDate trainedAsOf) {
+    if (!tables.exists(t.metrics)) {
+      return Optional.empty();
+    }
+    List<Row> best = tables.readAsOf(t.metrics, trainedAsOf).filter(col(IS_BEST)).select(MODEL_ID).collectAsList();
+    return best.isEmpty() ? Optional.empty() : Optional.ofNullable(best.get(0).getString(0));
+  }
+
+  /**
+   * Scores {@code current} with a saved model and replaces the as-of date's predictions: the
+   * night's cost without training. Returns what the stage reports.
+   */
+  public static StageResult score(StageContext ctx, ModelTables t, SavedModel saved, Dataset<Row> current,
+      List<String> classNames) {
+    long scored = ctx.tables().replaceAsOf(t.predictions, ctx.asOf(),
+        Predictions.predict(saved.model, current, classNames, ctx.asOf(), saved.modelId));
+    return new StageResult(scored, scored, String.format("not trained: scored %,d customers with the saved model"
+        + " %s (trained as of %s)", scored, saved.modelId, saved.trainedAsOf));
   }
 
   /** Writes the metrics, ROC points, the model and the predictions; returns the rows predicted. */

@@ -30,6 +30,7 @@ import com.customeranalytics.table.Tables;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -95,6 +96,14 @@ public final class NextPurchaseStage implements Stage {
     List<Dataset<Row>> silver = tables.readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
     Dataset<Row> sales = silver.get(0);
     Dataset<Row> returns = silver.get(1);
+    Optional<ModelStageOutputs.SavedModel> saved = ModelStageOutputs.savedModel(ctx, ModelTables.NEXT_PURCHASE);
+    if (saved.isPresent()) {
+      try (CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
+        return ModelStageOutputs.score(ctx, ModelTables.NEXT_PURCHASE, saved.get(),
+            current.withGaps(CustomerFeatures.purchaseGaps(sales, w.scoreStart, w.scoreEnd)),
+            s.nextPurchase().classNames);
+      }
+    }
     List<CustomerFeatures> windows = CustomerFeatures.trainingAndScoring(sales, returns, w, s.segment());
     try (CustomerFeatures features = windows.get(0); CustomerFeatures current = windows.get(1)) {
       Dataset<Row> rows = trainingSet(features.withGaps(CustomerFeatures.purchaseGaps(sales, w.featureStart,

@@ -1,78 +1,43 @@
 package com.customeranalytics.stage.report;
 
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.AS_OF_DATE;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.CLASS;
 import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.CLUSTER;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.COHORT_MONTH;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.COUNTRY;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.CUSTOMER_ID;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.DIMENSION;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.FPR;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.FREQUENCY;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.FREQUENCY_CLUSTER;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.F_SCORE;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.K;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.LABEL_REVENUE;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.LTV_CLASS;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.METRIC;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.MODEL;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.MONETARY;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.MONETARY_CLUSTER;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.MONTH;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.MONTHS_SINCE_FIRST;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.M_SCORE;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.OVERALL_SCORE;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.RANK;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.RECENCY_CLUSTER;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.RECENCY_DAYS;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.RFM_SEGMENT;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.RUN_ID;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.R_SCORE;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.SEGMENT;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.SEGMENTATION;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.STARTED_AT;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.TPR;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static com.customeranalytics.table.Columns.VARIANT;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static org.apache.spark.sql.functions.col;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static org.apache.spark.sql.functions.lit;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
-import static com.customeranalytics.table.Columns.CLASS_INDEX;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import com.customeranalytics.config.Settings.ReportSettings;
@@ -122,6 +87,10 @@ public final class ReportData {
     SUMMARY_TABLES.put(Tables.COUNTRY_ROLLUP, new String[] {COUNTRY, MONTH});
     SUMMARY_TABLES.put(Tables.INSIGHTS, new String[] {METRIC, RANK});
   }
+
+  /** Tables a model stage writes only when it trains: the latest training's rows are reported. */
+  static final java.util.Set<String> TRAINED = java.util.Set.of(Tables.LTV_CLASS_BOUNDARIES,
+      Tables.LTV_MODEL_METRICS, Tables.LTV_ROC_POINTS, Tables.NEXT_PURCHASE_METRICS, Tables.NEXT_PURCHASE_ROC_POINTS);
 
   /** customer_sample.csv's columns from customer_segments, then from ltv_training_set. */
   static final String[] SAMPLE_SEGMENT_COLUMNS = {CUSTOMER_ID, RECENCY_DAYS, FREQUENCY, MONETARY,
@@ -181,7 +150,17 @@ public final class ReportData {
         missing.add(new Missing(table + ".csv", table, "table not found: run the stage that writes it"));
         continue;
       }
-      Dataset<Row> rows = tables.read(table).filter(onDate).orderBy(cols(t.getValue()))
+      Column date = onDate;
+      if (TRAINED.contains(table)) {
+        // A night that scored with a saved model (models.retrain) has no figures of its own:
+        // those of the training it scored with, the latest on or before the date, stand.
+        Row trained = tables.read(table).filter(col(AS_OF_DATE).leq(lit(java.sql.Date.valueOf(asOf))))
+            .agg(max(col(AS_OF_DATE))).head();
+        if (!trained.isNullAt(0)) {
+          date = col(AS_OF_DATE).equalTo(lit(trained.getDate(0)));
+        }
+      }
+      Dataset<Row> rows = tables.read(table).filter(date).orderBy(cols(t.getValue()))
           .limit(MAX_EXTRACT_ROWS + 1);
       Extract e = Extract.collect(table, rows);
       if (e.size() == 0) {

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.to_date;
 
+import com.customeranalytics.features.CustomerState;
 import com.customeranalytics.features.Rfm;
 import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.Stage;
@@ -20,7 +21,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * silver_sales (+ silver_returns) -> customer_rfm for one as-of date. Only purchases on or before
- * the as-of date count, so a backfill gives that day's view; guests never appear.
+ * the as-of date count, so a backfill gives that day's view; guests never appear. The figures come
+ * from the customer state ({@link CustomerState}), which a night brings up to date from its new
+ * lines only; a backfill (an as-of date before the state's last day) computes them from silver.
  */
 public final class RfmStage implements Stage {
   public static final String NAME = "rfm";
@@ -45,8 +48,23 @@ public final class RfmStage implements Stage {
               + " has customer sales from " + range.getDate(0) + " to " + range.getDate(1)
               + ". Pass --as-of within that range.");
     }
-    Dataset<Row> rfm = Rfm.compute(sales, silver.get(1), asOf);
+    CustomerStateSync.State state = CustomerStateSync.sync(ctx.tables(), ctx.spark(), sales, silver.get(1),
+        ctx.settings().fullRefresh());
+    Dataset<Row> rfm;
+    long read;
+    String from;
+    if (state.lastDay != null && asOf.isBefore(state.lastDay)) {
+      // A backfill: the day the state holds is later than the as-of date; computed from silver.
+      rfm = Rfm.compute(sales, silver.get(1), asOf);
+      read = state.linesRead + ctx.tables().count(Tables.SILVER_SALES) + ctx.tables().count(Tables.SILVER_RETURNS);
+      from = "from silver (a backfill: the customer state holds days up to " + state.lastDay + ")";
+    } else {
+      rfm = CustomerState.rfm(state.invoices, state.products, asOf);
+      read = state.linesRead + ctx.tables().count(Tables.RFM_STATE_INVOICES)
+          + ctx.tables().count(Tables.RFM_STATE_PRODUCTS);
+      from = "from the customer state";
+    }
     long rows = ctx.tables().replaceAsOf(Tables.CUSTOMER_RFM, asOf, rfm);
-    return new StageResult(ctx.tables().count(Tables.SILVER_SALES), rows, "as of " + asOf);
+    return new StageResult(read, rows, "as of " + asOf + " " + from + "; " + state.detail);
   }
 }

@@ -7,16 +7,14 @@ import com.customeranalytics.cli.Pipeline;
 import com.customeranalytics.job.StageFailedException;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.ChildJob;
 import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
-import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
@@ -211,19 +209,6 @@ class IngestReliabilityTest {
   }
 
   private static Process start(Path in, Path wh, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-    cmd.add("-Xmx1g");
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-Djdk.reflect")) {
-        cmd.add(a);
-      }
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "com.customeranalytics.cli.Main",
-        "run", "--stages", "ingest", "--input", in.toString(), "--warehouse", wh.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("CA_CONFIG", Path.of(System.getProperty("ca.repo.root"), "conf", "local.conf").toString());
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    return pb.start();
+    return ChildJob.start(log, "run", "--stages", "ingest", "--input", in.toString(), "--warehouse", wh.toString());
   }
 }

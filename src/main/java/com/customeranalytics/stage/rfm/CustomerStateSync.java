@@ -1,0 +1,147 @@
+package com.customeranalytics.stage.rfm;
+
+import static com.customeranalytics.table.Columns.BRONZE_VERSION;
+import static com.customeranalytics.table.Columns.DAY;
+import static com.customeranalytics.table.Columns.INVOICE_MONTH;
+import static com.customeranalytics.table.Columns.RUN_ID;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+
+import com.customeranalytics.concurrent.Parallel;
+import com.customeranalytics.features.CustomerState;
+import com.customeranalytics.table.CleanRecord;
+import com.customeranalytics.table.CustomerStateTables;
+import com.customeranalytics.table.TableStore;
+import com.customeranalytics.table.Tables;
+import com.customeranalytics.table.TransactionTables;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings rfm's customer state ({@link CustomerState}) up to what the silver tables hold. Clean's
+ * record in dq_report says which bronze version silver holds; the state's log says which one the
+ * state holds; the ingest runs between the two are the lines to merge. The merges only insert
+ * rows keyed by their ingest run (products: keep the earliest day), so merging a run again, after
+ * a crash between the writes, changes nothing. When the state cannot tell what is new (no state
+ * yet, a full clean since, bronze rows replaced), it is rebuilt from the silver tables.
+ */
+final class CustomerStateSync {
+  private static final Logger LOG = LoggerFactory.getLogger(CustomerStateSync.class);
+
+  private CustomerStateSync() {}
+
+  /** The state after the sync, for reading, and what the sync read and did. */
+  static final class State {
+    final Dataset<Row> invoices;
+    final Dataset<Row> products;
+    /** The latest day the state holds a line of (null when it holds none). */
+    final LocalDate lastDay;
+    /** Silver lines read by the sync (the new runs' lines, or all of them when rebuilt). */
+    final long linesRead;
+    final String detail;
+
+    State(Dataset<Row> invoices, Dataset<Row> products, LocalDate lastDay, long linesRead, String detail) {
+      this.invoices = invoices;
+      this.products = products;
+      this.lastDay = lastDay;
+      this.linesRead = linesRead;
+      this.detail = detail;
+    }
+  }
+
+  static State sync(TableStore tables, SparkSession spark, Dataset<Row> sales, Dataset<Row> returns,
+      boolean fullRefresh) {
+    CleanRecord record = CleanRecord.latest(tables);
+    Long silverVersion = record.bronzeVersion;
+    String rebuild = null;
+    long linesRead;
+    String detail;
+    Long stateVersion = null;
+    if (fullRefresh) {
+      rebuild = "full-refresh = true";
+    } else if (silverVersion == null) {
+      rebuild = record.unknownBecause;
+    } else if (!tables.exists(Tables.RFM_STATE_LOG) || !tables.exists(Tables.RFM_STATE_INVOICES)
+        || !tables.exists(Tables.RFM_STATE_PRODUCTS)) {
+      rebuild = "no customer state yet";
+    } else {
+      stateVersion = tables.read(Tables.RFM_STATE_LOG).agg(max(col(BRONZE_VERSION))).head().getLong(0);
+      if (stateVersion > silverVersion) {
+        rebuild = "the state holds bronze version " + stateVersion + ", newer than silver's " + silverVersion;
+      } else if (CleanRecord.fullCleanSince(tables, stateVersion)) {
+        rebuild = "a full clean rewrote silver after the state's bronze version " + stateVersion;
+      }
+    }
+    TableStore.AppendedRuns added = null;
+    if (rebuild == null && stateVersion < silverVersion) {
+      added = tables.appendedRuns(Tables.BRONZE_TRANSACTIONS, stateVersion, silverVersion);
+      if (added.notAppendOnly != null) {
+        rebuild = added.notAppendOnly;
+      }
+    }
+    if (rebuild != null) {
+      LOG.info("Customer state rebuilt from silver: {}", rebuild);
+      Dataset<Row> invoices = CustomerState.invoices(sales, returns);
+      Dataset<Row> products = CustomerState.products(sales);
+      Parallel.each(Map.<String, Callable<Long>>of(
+          Tables.RFM_STATE_INVOICES, () -> tables.overwrite(Tables.RFM_STATE_INVOICES, invoices, INVOICE_MONTH),
+          Tables.RFM_STATE_PRODUCTS, () -> tables.overwrite(Tables.RFM_STATE_PRODUCTS, products)));
+      linesRead = tables.count(Tables.SILVER_SALES) + tables.count(Tables.SILVER_RETURNS);
+      detail = "customer state rebuilt (" + rebuild + ")";
+    } else if (added == null || added.runs.isEmpty()) {
+      linesRead = 0;
+      detail = "customer state up to date (bronze version " + stateVersion + ")";
+    } else {
+      Object[] runs = added.runs.toArray();
+      Dataset<Row> newSales = sales.filter(col(RUN_ID).isin(runs));
+      Dataset<Row> newReturns = returns.filter(col(RUN_ID).isin(runs));
+      Dataset<Row> invoices = CustomerState.invoices(newSales, newReturns).cache();
+      try {
+        List<String> months = invoices.select(INVOICE_MONTH).distinct().as(Encoders.STRING()).collectAsList();
+        if (!months.isEmpty()) {
+          // Only the new rows' months of the state can hold their keys: the rest is not read.
+          String sameInvoice = TableStore.sqlIn("t." + INVOICE_MONTH, months)
+              + " AND t.customer_id = s.customer_id AND t.invoice_no = s.invoice_no AND t.day = s.day"
+              + " AND t.kind = s.kind AND t.run_id = s.run_id";
+          Parallel.each(Map.<String, Callable<Long>>of(
+              Tables.RFM_STATE_INVOICES, () -> {
+                tables.merge(Tables.RFM_STATE_INVOICES, invoices, sameInvoice).whenNotMatched().insertAll().execute();
+                return 0L;
+              },
+              Tables.RFM_STATE_PRODUCTS, () -> {
+                tables.merge(Tables.RFM_STATE_PRODUCTS, CustomerState.products(newSales),
+                        "t.customer_id = s.customer_id AND t.stock_code = s.stock_code")
+                    .whenMatched("s.first_day < t.first_day").updateExpr(Map.of("first_day", "s.first_day"))
+                    .whenNotMatched().insertAll().execute();
+                return 0L;
+              }));
+        }
+      } finally {
+        invoices.unpersist();
+      }
+      linesRead = newSales.count() + newReturns.count();
+      detail = String.format("customer state: %,d new lines of %d ingest run(s) merged", linesRead, runs.length);
+    }
+    if (stateVersion == null || !stateVersion.equals(silverVersion) || rebuild != null) {
+      tables.appendLog(Tables.RFM_STATE_LOG, spark.createDataFrame(List.of(RowFactory.create(
+          silverVersion == null ? -1L : silverVersion, rebuild != null ? TransactionTables.FULL
+              : TransactionTables.INCREMENTAL, new Timestamp(System.currentTimeMillis()))),
+          CustomerStateTables.LOG_SCHEMA));
+    }
+    Dataset<Row> invoices = tables.read(Tables.RFM_STATE_INVOICES);
+    Row last = invoices.agg(max(col(DAY))).head();
+    LOG.info("{}", detail);
+    return new State(invoices, tables.read(Tables.RFM_STATE_PRODUCTS),
+        last.isNullAt(0) ? null : last.getDate(0).toLocalDate(), linesRead, detail);
+  }
+}

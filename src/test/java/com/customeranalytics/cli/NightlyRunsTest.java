@@ -1,0 +1,360 @@
+package com.customeranalytics.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.customeranalytics.table.TableStore;
+import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.ChildJob;
+import com.customeranalytics.testing.SparkExtension;
+import com.customeranalytics.testing.SparkTest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The real file delivered over four nights (three month ranges, then a file repeating lines
+ * already ingested), each night run ingest..rollups on its own as of its last date, equals one
+ * full run over the same four files in another warehouse, table for table and row for row (but
+ * for the ingest runs' lineage).
+ */
+@ExtendWith(SparkExtension.class)
+class NightlyRunsTest {
+  private static final SparkSession spark = SparkTest.spark();
+  private static final String STAGES = "ingest,clean,rfm,segment,rollups";
+  /** Night 4 repeats every this-many-th line of the first three drops. */
+  private static final int REPEAT_EVERY = 2_000;
+  private static Path nightly;
+  private static Path full;
+  private static Path in;
+  /** A copy of the nightly warehouse before the last night. */
+  private static Path beforeLastNight;
+  private static final List<String> asOfDates = new ArrayList<>();
+  private static final Map<String, Integer> dropLines = new LinkedHashMap<>();
+  /** The customer state's versions before the last night. */
+  private static final Map<String, Long> stateBeforeLastNight = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void fourNightsAndOneFullRun() throws IOException {
+    Path drops = SparkTest.tempDir("nightly-drops");
+    in = SparkTest.tempDir("nightly-in");
+    split(SparkTest.realFile(), drops);
+    nightly = SparkTest.tempDir("nightly-wh");
+    for (String f : dropLines.keySet()) {
+      if (f.equals("drop4.csv")) {
+        beforeLastNight = SparkTest.tempDir("nightly-before-last");
+        copyTree(nightly, beforeLastNight);
+        TableStore t = new TableStore(spark, nightly.toString());
+        for (String table : List.of(Tables.RFM_STATE_PRODUCTS, Tables.RFM_STATE_LOG)) {
+          stateBeforeLastNight.put(table, t.version(table));
+        }
+      }
+      Files.copy(drops.resolve(f), in.resolve(f));
+      run(nightly, in);
+      asOfDates.add(new TableStore(spark, nightly.toString()).read(Tables.CUSTOMER_RFM)
+          .agg(org.apache.spark.sql.functions.max("as_of_date")).head().getDate(0).toString());
+    }
+    full = SparkTest.tempDir("nightly-full-wh");
+    run(full, in);
+  }
+
+  private static void run(Path wh, Path in) {
+    // A fixed k: the sweep is covered elsewhere, and equal tables need no more of it here.
+    int code = Main.execute(new String[] {"run", "--stages", STAGES, "--input", in.toString(),
+        "--warehouse", wh.toString(), "--set", "segment.k=4"}, Map.of(), System.out, System.err,
+        s -> SparkTest.spark());
+    assertThat(code).isZero();
+  }
+
+  /**
+   * drop1..3.csv: the lines of 2010-12..2011-03, 2011-04..07 and 2011-08..12; drop4.csv: every
+   * {@link #REPEAT_EVERY}-th line of those, already ingested by then, and the file's last line.
+   */
+  private static void split(Path real, Path dir) throws IOException {
+    Pattern month = Pattern.compile(",(\\d{4}-\\d{2})-\\d{2} \\d{2}:\\d{2}:\\d{2},");
+    String[] names = {"drop1.csv", "drop2.csv", "drop3.csv", "drop4.csv"};
+    Writer[] out = new Writer[names.length];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = Files.newBufferedWriter(dir.resolve(names[i]), StandardCharsets.ISO_8859_1);
+      dropLines.put(names[i], 0);
+    }
+    // ISO-8859-1 both ways: the bytes go through unchanged.
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+        Files.newInputStream(real)), StandardCharsets.ISO_8859_1))) {
+      String header = r.readLine();
+      for (Writer w : out) {
+        w.write(header + "\n");
+      }
+      String line;
+      String last = null;
+      int n = 0;
+      while ((line = r.readLine()) != null) {
+        Matcher m = month.matcher(line);
+        if (!m.find()) {
+          throw new IllegalStateException("No invoice date in line " + (n + 2) + ": " + line);
+        }
+        String mm = m.group(1);
+        int drop = mm.compareTo("2011-04") < 0 ? 0 : mm.compareTo("2011-08") < 0 ? 1 : 2;
+        out[drop].write(line + "\n");
+        dropLines.merge(names[drop], 1, Integer::sum);
+        if (++n % REPEAT_EVERY == 0) {
+          out[3].write(line + "\n");
+          dropLines.merge(names[3], 1, Integer::sum);
+        }
+        last = line;
+      }
+      out[3].write(last + "\n");
+      dropLines.merge(names[3], 1, Integer::sum);
+    } finally {
+      for (Writer w : out) {
+        w.close();
+      }
+    }
+  }
+
+  @Test
+  void eachNightIsIncrementalAndAccountsForItsOwnRows() {
+    TableStore t = new TableStore(spark, nightly.toString());
+    List<Row> nights = t.read(Tables.DQ_REPORT).filter(col("reason").equalTo("_total"))
+        .groupBy("run_id", "clean_mode", "bronze_version", "input_rows", "conservation_ok").sum("rows")
+        .orderBy("bronze_version").collectAsList();
+    assertThat(nights).extracting(r -> r.getString(1)).containsExactly("full", "incremental", "incremental",
+        "incremental");
+    List<Integer> lines = new ArrayList<>(dropLines.values());
+    for (int i = 0; i < nights.size(); i++) {
+      Row r = nights.get(i);
+      assertThat(r.getLong(3)).as("night %d input", i + 1).isEqualTo(lines.get(i).longValue());
+      assertThat(r.getLong(5)).as("night %d written", i + 1).isEqualTo(lines.get(i).longValue());
+      assertThat(r.getBoolean(4)).isTrue();
+    }
+    assertThat(lines.stream().mapToLong(Integer::longValue).sum()).isEqualTo(541_909 + lines.get(3));
+    // Cumulatively after the last night: all of bronze, in the four tables.
+    Row last = t.read(Tables.DQ_REPORT).filter(col("reason").equalTo("_cumulative")
+        .and(col("bronze_version").equalTo(3))).agg(org.apache.spark.sql.functions.sum("rows"),
+        org.apache.spark.sql.functions.max("input_rows")).head();
+    assertThat(last.getLong(0)).isEqualTo(last.getLong(1)).isEqualTo(541_909L + lines.get(3));
+    assertThat(asOfDates.get(0)).startsWith("2011-03");
+    assertThat(asOfDates.get(1)).startsWith("2011-07");
+    assertThat(asOfDates.subList(2, 4)).containsExactly("2011-12-09", "2011-12-09");
+  }
+
+  @Test
+  void theLastNightsDropIsMostlyDuplicates() {
+    TableStore t = new TableStore(spark, nightly.toString());
+    long repeatedSales = t.read(Tables.SILVER_EXCLUDED).filter(col("reason").equalTo("duplicate")
+        .and(col("source_file").endsWith("drop4.csv"))).count();
+    assertThat(repeatedSales).isGreaterThan(200); // ~97% of the repeated lines are sales
+    assertThat(t.read(Tables.SILVER_SALES).filter(col("source_file").endsWith("drop4.csv")).count())
+        .isLessThan(15);
+  }
+
+  @Test
+  void theNightsGiveTheTablesOfOneFullRun() {
+    TableStore a = new TableStore(spark, nightly.toString());
+    TableStore b = new TableStore(spark, full.toString());
+    for (String table : Tables.SILVER) {
+      assertSameRows(table, a.read(table), b.read(table), "run_id", "ingested_at", "source_row");
+    }
+    java.time.LocalDate asOf = java.time.LocalDate.parse(asOfDates.get(3));
+    for (String table : List.of(Tables.CUSTOMER_RFM, Tables.CUSTOMER_SEGMENTS, Tables.RFM_CLUSTER_PROFILES,
+        Tables.MONTHLY_METRICS, Tables.COHORT_RETENTION, Tables.COUNTRY_ROLLUP,
+        Tables.SEGMENT_SUMMARY, Tables.INSIGHTS)) {
+      assertSameRows(table, a.readAsOf(table, asOf), b.readAsOf(table, asOf));
+    }
+  }
+
+  /**
+   * Each night merged only its own lines into the customer state, and customer_rfm from the state
+   * equals customer_rfm computed from all of silver, column by column; a backfill is computed
+   * from silver.
+   */
+  @Test
+  void theCustomerStateGivesWhatAllOfSilverGives() {
+    TableStore t = new TableStore(spark, nightly.toString());
+    assertThat(t.read(Tables.RFM_STATE_LOG).orderBy("updated_at").collectAsList())
+        .extracting(r -> r.getString(1) + " " + r.getLong(0))
+        .containsExactly("full 0", "incremental 1", "incremental 2", "incremental 3");
+    java.time.LocalDate asOf = java.time.LocalDate.parse(asOfDates.get(3));
+    assertSameRows(Tables.CUSTOMER_RFM, t.readAsOf(Tables.CUSTOMER_RFM, asOf),
+        com.customeranalytics.features.Rfm.compute(t.read(Tables.SILVER_SALES), t.read(Tables.SILVER_RETURNS), asOf));
+    java.time.LocalDate backfill = java.time.LocalDate.of(2011, 6, 30);
+    String[] args = {"run", "--stages", "rfm", "--as-of", backfill.toString(), "--warehouse", nightly.toString()};
+    assertThat(Main.execute(args, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
+    assertSameRows(Tables.CUSTOMER_RFM, t.readAsOf(Tables.CUSTOMER_RFM, backfill),
+        com.customeranalytics.features.Rfm.compute(t.read(Tables.SILVER_SALES), t.read(Tables.SILVER_RETURNS), backfill));
+    Row run = t.read(Tables.JOB_RUNS).filter(col("stage").equalTo("rfm").and(col("status").equalTo("succeeded")))
+        .orderBy(col("started_at").desc()).head();
+    assertThat(run.<String>getAs("message")).contains("from silver (a backfill");
+  }
+
+  /**
+   * The last night's rfm died after merging its invoices, before its products and the state's
+   * log (the other two tables put back as the crash left them): the rerun merges the night again,
+   * and counts nothing twice.
+   */
+  @Test
+  void aRerunAfterACrashInTheStateUpdateGivesTheSameFigures() {
+    TableStore t = new TableStore(spark, nightly.toString());
+    java.time.LocalDate asOf = java.time.LocalDate.parse(asOfDates.get(3));
+    List<Row> before = t.readAsOf(Tables.CUSTOMER_RFM, asOf).orderBy("customer_id").collectAsList();
+    long invoices = t.count(Tables.RFM_STATE_INVOICES);
+    for (Map.Entry<String, Long> e : stateBeforeLastNight.entrySet()) {
+      io.delta.tables.DeltaTable.forPath(spark, t.path(e.getKey())).restoreToVersion(e.getValue());
+    }
+    String[] args = {"run", "--stages", "rfm", "--as-of", asOf.toString(), "--warehouse", nightly.toString()};
+    assertThat(Main.execute(args, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
+    assertThat(t.count(Tables.RFM_STATE_INVOICES)).isEqualTo(invoices);
+    assertThat(t.readAsOf(Tables.CUSTOMER_RFM, asOf).orderBy("customer_id").collectAsList()).isEqualTo(before);
+    assertThat(t.read(Tables.RFM_STATE_LOG).orderBy(col("updated_at").desc()).head().getLong(0)).isEqualTo(3L);
+  }
+
+  /**
+   * The last night killed (kill -9, a process of its own) right after clean committed its first
+   * silver table, and again right after rfm's first state merge; each rerun gives the tables of
+   * the night that was not killed: nothing counted twice, nothing lost.
+   */
+  @Test
+  void aNightKilledInCleanOrInRfmThenRerunGivesTheSameTables() throws Exception {
+    TableStore reference = new TableStore(spark, nightly.toString());
+    java.time.LocalDate asOf = java.time.LocalDate.parse(asOfDates.get(3));
+    for (String killAfter : List.of(Tables.SILVER_SALES, Tables.RFM_STATE_INVOICES)) {
+      Path wh = SparkTest.tempDir("nightly-killed");
+      copyTree(beforeLastNight, wh);
+      Path log = wh.resolveSibling(wh.getFileName() + ".log");
+      long before = latestCommit(wh.resolve(killAfter));
+      Process p = ChildJob.start(log, "run", "--stages", "ingest,clean,rfm", "--input", in.toString(),
+          "--warehouse", wh.toString(), "--as-of", asOf.toString());
+      long deadline = System.currentTimeMillis() + 300_000;
+      while (latestCommit(wh.resolve(killAfter)) == before && p.isAlive() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(5);
+      }
+      boolean killedAlive = p.isAlive();
+      p.destroyForcibly().waitFor();
+      assertThat(killedAlive).as("killed before it ended: " + Files.readString(log)).isTrue();
+      TableStore killed = new TableStore(spark, wh.toString());
+      assertThat(killed.read(Tables.JOB_RUNS).filter(col("status").equalTo("running")).count())
+          .as("job_runs shows the killed run").isPositive();
+
+      run(wh, in);
+      for (String table : Tables.SILVER) {
+        assertSameRows(table + " after a kill in " + killAfter, killed.read(table), reference.read(table),
+            "run_id", "ingested_at");
+      }
+      assertSameRows("customer_rfm after a kill in " + killAfter, killed.readAsOf(Tables.CUSTOMER_RFM, asOf),
+          reference.readAsOf(Tables.CUSTOMER_RFM, asOf));
+      assertSameRows("rfm_state_products after a kill in " + killAfter, killed.read(Tables.RFM_STATE_PRODUCTS),
+          reference.read(Tables.RFM_STATE_PRODUCTS));
+      assertThat(killed.count(Tables.RFM_STATE_INVOICES)).isEqualTo(reference.count(Tables.RFM_STATE_INVOICES));
+    }
+  }
+
+  /** The latest commit version in a Delta table's folder (-1 when none). */
+  private static long latestCommit(Path table) throws IOException {
+    Path log = table.resolve("_delta_log");
+    if (!Files.isDirectory(log)) {
+      return -1;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(log)) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d{20}\\.json"))
+          .mapToLong(n -> Long.parseLong(n.substring(0, 20))).max().orElse(-1);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  /**
+   * models.retrain: a night within retrain-after-days of the latest training scores with its
+   * saved model (no metrics of its own, the model's id on every prediction, job_runs says so); an
+   * older model, or one that cannot be read, means training.
+   */
+  @Test
+  void betweenRetrainsTheSavedModelScores() throws IOException {
+    String[] train = {"run", "--stages", "ltv", "--as-of", "2011-12-01", "--warehouse", nightly.toString(),
+        "--set", "models.tuning=false"};
+    assertThat(Main.execute(train, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
+    TableStore t = new TableStore(spark, nightly.toString());
+    java.time.LocalDate trained = java.time.LocalDate.of(2011, 12, 1);
+    java.time.LocalDate night = java.time.LocalDate.of(2011, 12, 9);
+    String best = t.readAsOf(Tables.LTV_MODEL_METRICS, trained).filter(col("is_best")).head().getAs("model_id");
+
+    String[] score = {"run", "--stages", "ltv", "--as-of", night.toString(), "--warehouse", nightly.toString(),
+        "--set", "models.tuning=false", "--set", "models.retrain=when-older-than",
+        "--set", "models.retrain-after-days=10"};
+    assertThat(Main.execute(score, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
+    Dataset<Row> predictions = t.readAsOf(Tables.LTV_PREDICTIONS, night);
+    assertThat(predictions.count()).isPositive();
+    assertThat(predictions.select("model_id").distinct().collectAsList()).extracting(r -> r.getString(0))
+        .containsExactly(best);
+    assertThat(t.readAsOf(Tables.LTV_MODEL_METRICS, night).count()).isZero();
+    Row run = t.read(Tables.JOB_RUNS).filter(col("stage").equalTo("ltv").and(col("status").equalTo("succeeded")))
+        .orderBy(col("started_at").desc()).head();
+    assertThat(run.<String>getAs("message")).contains("not trained", best);
+
+    // Eight days old, more than retrain-after-days = 7: this night would train.
+    com.customeranalytics.job.StageContext older = new com.customeranalytics.job.StageContext(spark,
+        SparkTest.settings(nightly, null, "as-of-date=" + night, "models.retrain=when-older-than",
+            "models.retrain-after-days=7"), "test", "");
+    assertThat(com.customeranalytics.stage.model.ModelStageOutputs.savedModel(older,
+        com.customeranalytics.table.ModelTables.LTV)).isEmpty();
+
+    // A saved model that cannot be read: trained again, even with retrain = never.
+    Path model = Path.of(com.customeranalytics.stage.model.ModelStageOutputs.modelPath(t,
+        com.customeranalytics.table.ModelTables.LTV, trained).replaceFirst("^file:/+", "/"));
+    try (java.util.stream.Stream<Path> files = Files.walk(model.resolve("metadata"))) {
+      for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(f);
+      }
+    }
+    String[] never = {"run", "--stages", "ltv", "--as-of", night.toString(), "--warehouse", nightly.toString(),
+        "--set", "models.tuning=false", "--set", "models.retrain=never"};
+    assertThat(Main.execute(never, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
+    assertThat(t.readAsOf(Tables.LTV_MODEL_METRICS, night).count()).isPositive();
+    assertThat(t.readAsOf(Tables.LTV_PREDICTIONS, night).select("model_id").head().getString(0))
+        .endsWith("-" + night);
+  }
+
+  /** Equal as multisets of rows, on every column but {@code ignored}; and not empty. */
+  private static void assertSameRows(String table, Dataset<Row> x, Dataset<Row> y, String... ignored) {
+    List<Column> cols = new ArrayList<>();
+    for (String c : x.columns()) {
+      if (!List.of(ignored).contains(c)) {
+        cols.add(col(c));
+      }
+    }
+    Column[] keep = cols.toArray(new Column[0]);
+    Dataset<Row> a = x.select(keep);
+    Dataset<Row> b = y.select(keep);
+    assertThat(a.count()).as(table + " rows").isEqualTo(b.count()).isPositive();
+    assertThat(a.exceptAll(b).count()).as(table + ": nightly rows not in the full run").isZero();
+    assertThat(b.exceptAll(a).count()).as(table + ": full-run rows not in the nightly").isZero();
+  }
+}
