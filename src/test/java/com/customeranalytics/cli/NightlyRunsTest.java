@@ -77,8 +77,12 @@ class NightlyRunsTest {
   }
 
   private static void run(Path wh, Path in) {
+    run(wh, in, STAGES);
+  }
+
+  private static void run(Path wh, Path in, String stages) {
     // A fixed k: the sweep is covered elsewhere, and equal tables need no more of it here.
-    int code = Main.execute(new String[] {"run", "--stages", STAGES, "--input", in.toString(),
+    int code = Main.execute(new String[] {"run", "--stages", stages, "--input", in.toString(),
         "--warehouse", wh.toString(), "--set", "segment.k=4"}, Map.of(), System.out, System.err,
         s -> SparkTest.spark());
     assertThat(code).isZero();
@@ -227,15 +231,16 @@ class NightlyRunsTest {
   }
 
   /**
-   * The last night killed (kill -9, a process of its own) right after clean committed its first
-   * silver table, and again right after rfm's first state merge; each rerun gives the tables of
+   * The last night killed (kill -9, a process of its own) right after clean committed
+   * silver_excluded (the night's drop is mostly duplicates), and again right after rfm's first
+   * state merge; each rerun gives the tables of
    * the night that was not killed: nothing counted twice, nothing lost.
    */
   @Test
   void aNightKilledInCleanOrInRfmThenRerunGivesTheSameTables() throws Exception {
     TableStore reference = new TableStore(spark, nightly.toString());
     java.time.LocalDate asOf = java.time.LocalDate.parse(asOfDates.get(3));
-    for (String killAfter : List.of(Tables.SILVER_SALES, Tables.RFM_STATE_INVOICES)) {
+    for (String killAfter : List.of(Tables.SILVER_EXCLUDED, Tables.RFM_STATE_INVOICES)) {
       Path wh = SparkTest.tempDir("nightly-killed");
       copyTree(beforeLastNight, wh);
       Path log = wh.resolveSibling(wh.getFileName() + ".log");
@@ -253,7 +258,7 @@ class NightlyRunsTest {
       assertThat(killed.read(Tables.JOB_RUNS).filter(col("status").equalTo("running")).count())
           .as("job_runs shows the killed run").isPositive();
 
-      run(wh, in);
+      run(wh, in, "ingest,clean,rfm");
       for (String table : Tables.SILVER) {
         assertSameRows(table + " after a kill in " + killAfter, killed.read(table), reference.read(table),
             "run_id", "ingested_at");
@@ -353,7 +358,10 @@ class NightlyRunsTest {
     Column[] keep = cols.toArray(new Column[0]);
     Dataset<Row> a = x.select(keep);
     Dataset<Row> b = y.select(keep);
-    assertThat(a.count()).as(table + " rows").isEqualTo(b.count()).isPositive();
+    assertThat(a.count()).as(table + " rows").isEqualTo(b.count());
+    if (!table.startsWith(Tables.SILVER_INVALID)) { // the real file has no invalid line
+      assertThat(a.count()).as(table + " rows").isPositive();
+    }
     assertThat(a.exceptAll(b).count()).as(table + ": nightly rows not in the full run").isZero();
     assertThat(b.exceptAll(a).count()).as(table + ": full-run rows not in the nightly").isZero();
   }

@@ -123,7 +123,7 @@ public final class ModelStageOutputs {
     PipelineModel model;
     try {
       model = PipelineModel.load(path);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Hadoop's IOExceptions too (a missing part): Scala declares none
       LOG.warn("{}: the saved model at {} cannot be read ({}): training instead", t.task, path, e.toString());
       return Optional.empty();
     }
