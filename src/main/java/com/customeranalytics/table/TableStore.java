@@ -323,7 +323,14 @@ public final class TableStore {
   private DataFrameWriter<Row> writer(String table, Dataset<Row> rows, String tag) {
     DataFrameWriter<Row> w = rows.write().format("delta").option("userMetadata", tag);
     String stats = Tables.statsColumns(table);
-    return stats == null ? w : w.option("delta.dataSkippingStatsColumns", stats);
+    if (stats == null) {
+      return w;
+    }
+    // Only the columns the rows have (Delta refuses a table whose statistics name a missing one).
+    List<String> present = java.util.Arrays.asList(rows.columns());
+    String kept = java.util.Arrays.stream(stats.split(",")).filter(present::contains)
+        .collect(java.util.stream.Collectors.joining(","));
+    return kept.isEmpty() ? w : w.option("delta.dataSkippingStatsColumns", kept);
   }
 
   private String tag(String table) {
