@@ -5,8 +5,8 @@
 # completes. After every kill it checks that every table of the warehouse is readable and that
 # job_runs shows the killed run (its stage still `running`); at the end, that the killed
 # warehouse's tables equal the fault-free one's (rows and a hash of every column but lineage and
-# timings; dq_report by its latest clean's cumulative rows, job_runs and rfm_state_log not
-# compared: they are run logs).
+# timings; dq_report by its latest clean's cumulative rows; job_runs and the state logs
+# rfm_state_log and rollup_state_log not compared: they are run logs).
 # Not part of the test suite: it takes about an hour on 2 cores.
 #
 # Usage: bench/chaos.sh [KILLS] [SEED]     (defaults 20 and 1; CA_CHAOS_INPUT for another file)
@@ -46,7 +46,7 @@ tables() {
 lineage='run_id|ingested_at|source_file|source_row|source_checksum|source_size|source_modified_at|.*_at|seconds|spark_jobs|config_digest|app_version|message|model_path'
 fingerprint() {
   local q=""
-  for t in $(tables "$1" | grep -v -x -e job_runs -e rfm_state_log); do
+  for t in $(tables "$1" | grep -v -x -e job_runs -e rfm_state_log -e rollup_state_log); do
     [ -n "$q" ] && q="$q UNION ALL "
     from=$t
     # dq_report is appended by every clean (a run log like job_runs): its latest clean's

@@ -1,7 +1,5 @@
 package com.customeranalytics.features;
 
-import static com.customeranalytics.table.Columns.AS_OF_DATE;
-import static com.customeranalytics.table.Columns.AVG_ORDER_VALUE;
 import static com.customeranalytics.table.Columns.COUNTRY;
 import static com.customeranalytics.table.Columns.CUSTOMER_ID;
 import static com.customeranalytics.table.Columns.DAY;
@@ -17,20 +15,16 @@ import static com.customeranalytics.table.Columns.LAST_COUNTRY;
 import static com.customeranalytics.table.Columns.LAST_INVOICE_TS;
 import static com.customeranalytics.table.Columns.LAST_PURCHASE_DATE;
 import static com.customeranalytics.table.Columns.MONETARY;
-import static com.customeranalytics.table.Columns.RECENCY_DAYS;
 import static com.customeranalytics.table.Columns.RETURNS_COUNT;
 import static com.customeranalytics.table.Columns.RETURNS_VALUE;
 import static com.customeranalytics.table.Columns.REVENUE;
 import static com.customeranalytics.table.Columns.REVENUE_MICROS;
 import static com.customeranalytics.table.Columns.RUN_ID;
 import static com.customeranalytics.table.Columns.STOCK_CODE;
-import static com.customeranalytics.table.Columns.TENURE_DAYS;
 import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -103,24 +97,9 @@ public final class CustomerState {
     Dataset<Row> perCustomerReturns = upTo.filter(col(KIND).equalTo(RETURN))
         .groupBy(col(CUSTOMER_ID))
         .agg(countDistinct(col(INVOICE_NO)).as(RETURNS_COUNT), Money.sumMicros(col(REVENUE_MICROS)).as(RETURNS_VALUE));
-    Dataset<Row> joined = perCustomer
+    Dataset<Row> withProducts = perCustomer
         .join(perCustomerProducts, perCustomer.col(CUSTOMER_ID).equalTo(perCustomerProducts.col(CUSTOMER_ID)), "left")
         .drop(perCustomerProducts.col(CUSTOMER_ID));
-    return joined
-        .join(perCustomerReturns, joined.col(CUSTOMER_ID).equalTo(perCustomerReturns.col(CUSTOMER_ID)), "left")
-        .select(
-            asOfDate.as(AS_OF_DATE),
-            joined.col(CUSTOMER_ID),
-            datediff(asOfDate, col(LAST_PURCHASE_DATE)).as(RECENCY_DAYS),
-            col(FREQUENCY),
-            col(MONETARY),
-            col(FIRST_PURCHASE_DATE),
-            col(LAST_PURCHASE_DATE),
-            datediff(asOfDate, col(FIRST_PURCHASE_DATE)).as(TENURE_DAYS),
-            col(MONETARY).divide(col(FREQUENCY)).as(AVG_ORDER_VALUE),
-            col(DISTINCT_PRODUCTS),
-            coalesce(col(RETURNS_COUNT), lit(0L)).as(RETURNS_COUNT),
-            coalesce(col(RETURNS_VALUE), lit(0.0)).as(RETURNS_VALUE),
-            col(COUNTRY));
+    return Rfm.figures(withProducts, perCustomerReturns, asOf);
   }
 }

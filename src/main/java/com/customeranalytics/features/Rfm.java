@@ -55,7 +55,6 @@ public final class Rfm {
    */
   public static Dataset<Row> compute(Dataset<Row> sales, Dataset<Row> returns, LocalDate from,
       LocalDate asOf) {
-    Column asOfDate = lit(Date.valueOf(asOf));
     Dataset<Row> perCustomer = window(sales, from, asOf)
         .groupBy(col(CUSTOMER_ID))
         .agg(
@@ -69,6 +68,17 @@ public final class Rfm {
     Dataset<Row> perCustomerReturns = window(returns, from, asOf)
         .groupBy(col(CUSTOMER_ID))
         .agg(countDistinct(col(INVOICE_NO)).as(RETURNS_COUNT), Money.sum(abs(col(REVENUE))).as(RETURNS_VALUE));
+    return figures(perCustomer, perCustomerReturns, asOf);
+  }
+
+  /**
+   * customer_rfm's columns from per-customer sales figures (last and first purchase date,
+   * frequency, monetary, distinct products, country) and returns figures (returns count and
+   * value; customers without a return get 0): shared by the full computation and the state's.
+   */
+  public static Dataset<Row> figures(Dataset<Row> perCustomer, Dataset<Row> perCustomerReturns,
+      LocalDate asOf) {
+    Column asOfDate = lit(Date.valueOf(asOf));
     return perCustomer.join(perCustomerReturns, perCustomer.col(CUSTOMER_ID)
             .equalTo(perCustomerReturns.col(CUSTOMER_ID)), "left")
         .select(

@@ -81,6 +81,8 @@ public final class Columns {
   public static final String DAY = "day";
   /** sale or return. */
   public static final String KIND = "kind";
+  /** Rollups' month state: the silver lines an aggregate row sums up. */
+  public static final String LINES = "lines";
   /** Revenue as whole millionths (see features.Money): partial sums add up exactly. */
   public static final String REVENUE_MICROS = "revenue_micros";
   /** The time and country of the latest line (the greatest by time, then country). */

@@ -68,6 +68,15 @@ public final class Tables {
   public static final String RFM_STATE_LOG = "rfm_state_log";
 
   /**
+   * The rollups' month state (internal, not for BI): per month, country, invoice and customer,
+   * the revenue, units and lines of all silver sales (no as-of cut).
+   */
+  public static final String ROLLUP_STATE_INVOICES = "rollup_state_invoices";
+  /** The rollups' month state: per month and stock code, the value and lines of all returns. */
+  public static final String ROLLUP_STATE_RETURNS = "rollup_state_returns";
+  /** The rollups' month state: per update, the bronze version (clean's record) it holds up to. */
+  public static final String ROLLUP_STATE_LOG = "rollup_state_log";
+  /**
    * Columns whose Delta file statistics (min, max, null count) are kept: those the stages filter
    * on. Delta's default, the first 32 columns, also summarises long text (descriptions, raw
    * records) that no query skips files by, at a cost on every write. Null: Delta's default
@@ -98,6 +107,9 @@ public final class Tables {
     }
     if (table.startsWith("rfm_state_")) {
       return "rfm";
+    }
+    if (table.startsWith("rollup_state_")) {
+      return "rollups";
     }
     if (table.startsWith("ltv_")) {
       return "ltv";

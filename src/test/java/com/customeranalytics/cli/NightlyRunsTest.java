@@ -49,7 +49,7 @@ class NightlyRunsTest {
   private static Path beforeLastNight;
   private static final List<String> asOfDates = new ArrayList<>();
   private static final Map<String, Integer> dropLines = new LinkedHashMap<>();
-  /** The customer state's versions before the last night. */
+  /** The customer and month states' versions before the last night. */
   private static final Map<String, Long> stateBeforeLastNight = new LinkedHashMap<>();
 
   @BeforeAll
@@ -63,7 +63,8 @@ class NightlyRunsTest {
         beforeLastNight = SparkTest.tempDir("nightly-before-last");
         copyTree(nightly, beforeLastNight);
         TableStore t = new TableStore(spark, nightly.toString());
-        for (String table : List.of(Tables.RFM_STATE_PRODUCTS, Tables.RFM_STATE_LOG)) {
+        for (String table : List.of(Tables.RFM_STATE_PRODUCTS, Tables.RFM_STATE_LOG, Tables.ROLLUP_STATE_RETURNS,
+            Tables.ROLLUP_STATE_LOG)) {
           stateBeforeLastNight.put(table, t.version(table));
         }
       }
@@ -186,48 +187,81 @@ class NightlyRunsTest {
   }
 
   /**
-   * Each night merged only its own lines into the customer state, and customer_rfm from the state
-   * equals customer_rfm computed from all of silver, column by column; a backfill is computed
-   * from silver.
+   * Each night merged only its own lines into the customer state and replaced only its months of
+   * the rollups' month state, and customer_rfm and the rollups from the states equal what all of
+   * silver gives, column by column; a backfill gives the figures of its date too.
    */
   @Test
-  void theCustomerStateGivesWhatAllOfSilverGives() {
+  void theStatesGiveWhatAllOfSilverGives() {
     TableStore t = new TableStore(spark, nightly.toString());
-    assertThat(t.read(Tables.RFM_STATE_LOG).orderBy("updated_at").collectAsList())
-        .extracting(r -> r.getString(1) + " " + r.getLong(0))
-        .containsExactly("full 0", "incremental 1", "incremental 2", "incremental 3");
+    for (String log : List.of(Tables.RFM_STATE_LOG, Tables.ROLLUP_STATE_LOG)) {
+      assertThat(t.read(log).orderBy("updated_at").collectAsList()).as(log)
+          .extracting(r -> r.getString(1) + " " + r.getLong(0))
+          .containsExactly("full 0", "incremental 1", "incremental 2", "incremental 3");
+    }
     java.time.LocalDate asOf = java.time.LocalDate.parse(asOfDates.get(3));
     assertSameRows(Tables.CUSTOMER_RFM, t.readAsOf(Tables.CUSTOMER_RFM, asOf),
         com.customeranalytics.features.Rfm.compute(t.read(Tables.SILVER_SALES), t.read(Tables.SILVER_RETURNS), asOf));
+    assertSameRollups(t, asOf);
+    // Night 2 (2011-04..07) replaced its four months of the month state, no other.
+    Row night2 = t.read(Tables.JOB_RUNS).filter(col("stage").equalTo("rollups").and(col("status").equalTo("succeeded")))
+        .orderBy("started_at").collectAsList().get(1);
+    assertThat(night2.<String>getAs("message")).contains("4 month(s) [2011-04, 2011-05, 2011-06, 2011-07] replaced");
+
     java.time.LocalDate backfill = java.time.LocalDate.of(2011, 6, 30);
-    String[] args = {"run", "--stages", "rfm", "--as-of", backfill.toString(), "--warehouse", nightly.toString()};
+    String[] args = {"run", "--stages", "rfm,segment,rollups", "--as-of", backfill.toString(), "--warehouse",
+        nightly.toString(), "--set", "segment.k=4"};
     assertThat(Main.execute(args, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
     assertSameRows(Tables.CUSTOMER_RFM, t.readAsOf(Tables.CUSTOMER_RFM, backfill),
         com.customeranalytics.features.Rfm.compute(t.read(Tables.SILVER_SALES), t.read(Tables.SILVER_RETURNS), backfill));
+    assertSameRollups(t, backfill);
     Row run = t.read(Tables.JOB_RUNS).filter(col("stage").equalTo("rfm").and(col("status").equalTo("succeeded")))
         .orderBy(col("started_at").desc()).head();
     assertThat(run.<String>getAs("message")).contains("from silver (a backfill");
   }
 
+  /** The rollups of {@code asOf} in the warehouse equal those computed from all of silver. */
+  private static void assertSameRollups(TableStore t, java.time.LocalDate asOf) {
+    com.customeranalytics.stage.rollups.RollupsStage.Result r = com.customeranalytics.stage.rollups.RollupsStage
+        .compute(t.read(Tables.SILVER_SALES), t.read(Tables.SILVER_RETURNS),
+            t.readAsOf(Tables.CUSTOMER_SEGMENTS, asOf), asOf, SparkTest.settings());
+    try {
+      assertSameRows(Tables.MONTHLY_METRICS, t.readAsOf(Tables.MONTHLY_METRICS, asOf), r.monthly);
+      assertSameRows(Tables.COHORT_RETENTION, t.readAsOf(Tables.COHORT_RETENTION, asOf), r.cohorts);
+      assertSameRows(Tables.COUNTRY_ROLLUP, t.readAsOf(Tables.COUNTRY_ROLLUP, asOf), r.countries);
+      assertSameRows(Tables.INSIGHTS, t.readAsOf(Tables.INSIGHTS, asOf), r.insights);
+    } finally {
+      r.unpersist();
+    }
+  }
+
   /**
    * The last night's rfm died after merging its invoices, before its products and the state's
-   * log (the other two tables put back as the crash left them): the rerun merges the night again,
-   * and counts nothing twice.
+   * log, and its rollups after replacing the invoice rows of its months, before the returns' and
+   * the log (the other tables put back as the crashes left them): the rerun brings the night in
+   * again, and counts nothing twice.
    */
   @Test
-  void aRerunAfterACrashInTheStateUpdateGivesTheSameFigures() {
+  void aRerunAfterACrashInTheStateUpdatesGivesTheSameFigures() {
     TableStore t = new TableStore(spark, nightly.toString());
     java.time.LocalDate asOf = java.time.LocalDate.parse(asOfDates.get(3));
     List<Row> before = t.readAsOf(Tables.CUSTOMER_RFM, asOf).orderBy("customer_id").collectAsList();
+    List<Row> monthly = t.readAsOf(Tables.MONTHLY_METRICS, asOf).orderBy("month").collectAsList();
+    List<Row> cohorts = t.readAsOf(Tables.COHORT_RETENTION, asOf).orderBy("cohort_month", "month").collectAsList();
     long invoices = t.count(Tables.RFM_STATE_INVOICES);
     for (Map.Entry<String, Long> e : stateBeforeLastNight.entrySet()) {
       io.delta.tables.DeltaTable.forPath(spark, t.path(e.getKey())).restoreToVersion(e.getValue());
     }
-    String[] args = {"run", "--stages", "rfm", "--as-of", asOf.toString(), "--warehouse", nightly.toString()};
+    String[] args = {"run", "--stages", "rfm,rollups", "--as-of", asOf.toString(), "--warehouse", nightly.toString()};
     assertThat(Main.execute(args, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
     assertThat(t.count(Tables.RFM_STATE_INVOICES)).isEqualTo(invoices);
     assertThat(t.readAsOf(Tables.CUSTOMER_RFM, asOf).orderBy("customer_id").collectAsList()).isEqualTo(before);
-    assertThat(t.read(Tables.RFM_STATE_LOG).orderBy(col("updated_at").desc()).head().getLong(0)).isEqualTo(3L);
+    assertThat(t.readAsOf(Tables.MONTHLY_METRICS, asOf).orderBy("month").collectAsList()).isEqualTo(monthly);
+    assertThat(t.readAsOf(Tables.COHORT_RETENTION, asOf).orderBy("cohort_month", "month").collectAsList())
+        .isEqualTo(cohorts);
+    for (String log : List.of(Tables.RFM_STATE_LOG, Tables.ROLLUP_STATE_LOG)) {
+      assertThat(t.read(log).orderBy(col("updated_at").desc()).head().getLong(0)).as(log).isEqualTo(3L);
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
 package com.customeranalytics.stage.rfm;
 
-import static com.customeranalytics.table.Columns.BRONZE_VERSION;
 import static com.customeranalytics.table.Columns.DAY;
 import static com.customeranalytics.table.Columns.INVOICE_MONTH;
 import static com.customeranalytics.table.Columns.RUN_ID;
@@ -9,12 +8,9 @@ import static org.apache.spark.sql.functions.max;
 
 import com.customeranalytics.concurrent.Parallel;
 import com.customeranalytics.features.CustomerState;
-import com.customeranalytics.table.CleanRecord;
-import com.customeranalytics.table.CustomerStateTables;
+import com.customeranalytics.table.StatePlan;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
-import com.customeranalytics.table.TransactionTables;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +18,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,48 +56,24 @@ final class CustomerStateSync {
 
   static State sync(TableStore tables, SparkSession spark, Dataset<Row> sales, Dataset<Row> returns,
       boolean fullRefresh) {
-    CleanRecord record = CleanRecord.latest(tables);
-    Long silverVersion = record.bronzeVersion;
-    String rebuild = null;
+    StatePlan plan = StatePlan.of(tables, Tables.RFM_STATE_LOG,
+        List.of(Tables.RFM_STATE_INVOICES, Tables.RFM_STATE_PRODUCTS), fullRefresh);
     long linesRead;
     String detail;
-    Long stateVersion = null;
-    if (fullRefresh) {
-      rebuild = "full-refresh = true";
-    } else if (silverVersion == null) {
-      rebuild = record.unknownBecause;
-    } else if (!tables.exists(Tables.RFM_STATE_LOG) || !tables.exists(Tables.RFM_STATE_INVOICES)
-        || !tables.exists(Tables.RFM_STATE_PRODUCTS)) {
-      rebuild = "no customer state yet";
-    } else {
-      stateVersion = tables.read(Tables.RFM_STATE_LOG).agg(max(col(BRONZE_VERSION))).head().getLong(0);
-      if (stateVersion > silverVersion) {
-        rebuild = "the state holds bronze version " + stateVersion + ", newer than silver's " + silverVersion;
-      } else if (CleanRecord.fullCleanSince(tables, stateVersion)) {
-        rebuild = "a full clean rewrote silver after the state's bronze version " + stateVersion;
-      }
-    }
-    TableStore.AppendedRuns added = null;
-    if (rebuild == null && stateVersion < silverVersion) {
-      added = tables.appendedRuns(Tables.BRONZE_TRANSACTIONS, stateVersion, silverVersion);
-      if (added.notAppendOnly != null) {
-        rebuild = added.notAppendOnly;
-      }
-    }
-    if (rebuild != null) {
-      LOG.info("Customer state rebuilt from silver: {}", rebuild);
+    if (plan.rebuild != null) {
+      LOG.info("Customer state rebuilt from silver: {}", plan.rebuild);
       Dataset<Row> invoices = CustomerState.invoices(sales, returns);
       Dataset<Row> products = CustomerState.products(sales);
       Parallel.each(Map.<String, Callable<Long>>of(
           Tables.RFM_STATE_INVOICES, () -> tables.overwrite(Tables.RFM_STATE_INVOICES, invoices, INVOICE_MONTH),
           Tables.RFM_STATE_PRODUCTS, () -> tables.overwrite(Tables.RFM_STATE_PRODUCTS, products)));
       linesRead = tables.count(Tables.SILVER_SALES) + tables.count(Tables.SILVER_RETURNS);
-      detail = "customer state rebuilt (" + rebuild + ")";
-    } else if (added == null || added.runs.isEmpty()) {
+      detail = "customer state rebuilt (" + plan.rebuild + ")";
+    } else if (plan.runs.isEmpty()) {
       linesRead = 0;
-      detail = "customer state up to date (bronze version " + stateVersion + ")";
+      detail = "customer state up to date (bronze version " + plan.stateVersion + ")";
     } else {
-      Object[] runs = added.runs.toArray();
+      Object[] runs = plan.runs.toArray();
       Dataset<Row> newSales = sales.filter(col(RUN_ID).isin(runs));
       Dataset<Row> newReturns = returns.filter(col(RUN_ID).isin(runs));
       Dataset<Row> invoices = CustomerState.invoices(newSales, newReturns).cache();
@@ -129,15 +100,11 @@ final class CustomerStateSync {
       } finally {
         invoices.unpersist();
       }
-      linesRead = newSales.count() + newReturns.count();
+      // One count over both tables' new lines (file statistics on run_id skip the rest).
+      linesRead = newSales.select(RUN_ID).unionByName(newReturns.select(RUN_ID)).count();
       detail = String.format("customer state: %,d new lines of %d ingest run(s) merged", linesRead, runs.length);
     }
-    if (stateVersion == null || !stateVersion.equals(silverVersion) || rebuild != null) {
-      tables.appendLog(Tables.RFM_STATE_LOG, spark.createDataFrame(List.of(RowFactory.create(
-          silverVersion == null ? -1L : silverVersion, rebuild != null ? TransactionTables.FULL
-              : TransactionTables.INCREMENTAL, new Timestamp(System.currentTimeMillis()))),
-          CustomerStateTables.LOG_SCHEMA));
-    }
+    plan.recordDone(tables, spark, Tables.RFM_STATE_LOG);
     Dataset<Row> invoices = tables.read(Tables.RFM_STATE_INVOICES);
     Row last = invoices.agg(max(col(DAY))).head();
     LOG.info("{}", detail);

@@ -15,6 +15,7 @@ import static com.customeranalytics.table.Columns.MONTH;
 import static com.customeranalytics.table.Columns.ORDERS;
 import static com.customeranalytics.table.Columns.RETURNS_VALUE;
 import static com.customeranalytics.table.Columns.REVENUE;
+import static com.customeranalytics.table.Columns.REVENUE_MICROS;
 import static com.customeranalytics.table.Columns.REVENUE_SHARE;
 import static com.customeranalytics.table.Columns.RFM_SEGMENT;
 import static com.customeranalytics.table.Columns.SEGMENT;
@@ -66,28 +67,29 @@ public final class Insights {
   private Insights() {}
 
   /**
-   * The insight rows for one as-of date. {@code lines}: sales lines up to the date; the other
+   * The insight rows for one as-of date. {@code invoices}: the month state's invoice rows
+   * ({@link RollupState}) of the lines up to the date; the other
    * inputs are the stage's monthly_metrics, country_rollup and segment_summary for that date.
    */
-  public static Dataset<Row> compute(Dataset<Row> lines, Dataset<Row> monthly, Dataset<Row> countries,
+  public static Dataset<Row> compute(Dataset<Row> invoices, Dataset<Row> monthly, Dataset<Row> countries,
       Dataset<Row> segmentSummary, LocalDate asOf, RollupsSettings s) {
     List<Row> months = monthly.select(MONTH, COMPLETE_MONTH, REVENUE, ORDERS, AVG_ORDER_VALUE, RETURNS_VALUE)
         .orderBy(MONTH).collectAsList();
     Insights.Rows out = new Insights.Rows(asOf);
-    customerConcentration(lines, s, out);
+    customerConcentration(invoices, s, out);
     countries(countries, months, s, out);
     orderValueDips(months, s, out);
     quarters(months, asOf, out);
     repeatBuyingSegments(segmentSummary, s, out);
     productReturns(months, out);
-    SparkSession spark = lines.sparkSession();
+    SparkSession spark = invoices.sparkSession();
     return spark.createDataFrame(out.rows, INSIGHTS_SCHEMA);
   }
 
   /** One-time buyers, and the top customers' share of customer revenue. */
-  static void customerConcentration(Dataset<Row> lines, RollupsSettings s, Rows out) {
-    Dataset<Row> perCustomer = lines.filter(col(CUSTOMER_ID).isNotNull()).groupBy(col(CUSTOMER_ID))
-        .agg(countDistinct(col(INVOICE_NO)).as(ORDERS), Money.sum(col(REVENUE)).as(REVENUE));
+  static void customerConcentration(Dataset<Row> invoices, RollupsSettings s, Rows out) {
+    Dataset<Row> perCustomer = invoices.filter(col(CUSTOMER_ID).isNotNull()).groupBy(col(CUSTOMER_ID))
+        .agg(countDistinct(col(INVOICE_NO)).as(ORDERS), Money.sumMicros(col(REVENUE_MICROS)).as(REVENUE));
     Row totals = perCustomer.agg(count(lit(1)), count(when(col(ORDERS).equalTo(1), lit(1))),
         Money.sum(col(REVENUE))).head();
     long customers = totals.getLong(0);

@@ -17,6 +17,7 @@ import static com.customeranalytics.table.Columns.F_SCORE;
 import static com.customeranalytics.table.Columns.GUEST_REVENUE;
 import static com.customeranalytics.table.Columns.INVOICE_MONTH;
 import static com.customeranalytics.table.Columns.INVOICE_NO;
+import static com.customeranalytics.table.Columns.LINES;
 import static com.customeranalytics.table.Columns.MEAN_FREQUENCY;
 import static com.customeranalytics.table.Columns.MEAN_F_SCORE;
 import static com.customeranalytics.table.Columns.MEAN_MONETARY;
@@ -31,7 +32,6 @@ import static com.customeranalytics.table.Columns.NEW_CUSTOMERS;
 import static com.customeranalytics.table.Columns.NEW_CUSTOMER_RATIO;
 import static com.customeranalytics.table.Columns.NEW_CUSTOMER_REVENUE;
 import static com.customeranalytics.table.Columns.ORDERS;
-import static com.customeranalytics.table.Columns.QUANTITY;
 import static com.customeranalytics.table.Columns.RECENCY_DAYS;
 import static com.customeranalytics.table.Columns.RETAINED_CUSTOMERS;
 import static com.customeranalytics.table.Columns.RETENTION_RATE;
@@ -39,16 +39,15 @@ import static com.customeranalytics.table.Columns.RETURNS_VALUE;
 import static com.customeranalytics.table.Columns.RETURN_RATE;
 import static com.customeranalytics.table.Columns.REVENUE;
 import static com.customeranalytics.table.Columns.REVENUE_GROWTH;
+import static com.customeranalytics.table.Columns.REVENUE_MICROS;
 import static com.customeranalytics.table.Columns.REVENUE_SHARE;
 import static com.customeranalytics.table.Columns.RFM_SEGMENT;
 import static com.customeranalytics.table.Columns.R_SCORE;
 import static com.customeranalytics.table.Columns.SEGMENT;
 import static com.customeranalytics.table.Columns.SEGMENTATION;
 import static com.customeranalytics.table.Columns.SHARE_OF_COHORT;
-import static com.customeranalytics.table.Columns.STOCK_CODE;
 import static com.customeranalytics.table.Columns.UNITS;
 import static com.customeranalytics.table.RollupTables.ALL_MONTHS;
-import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.add_months;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
@@ -67,8 +66,6 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
 import com.customeranalytics.concurrent.Parallel;
@@ -98,6 +95,9 @@ import org.apache.spark.storage.StorageLevel;
  * silver_sales, silver_returns, customer_segments -> monthly_metrics, cohort_retention,
  * country_rollup, segment_summary and insights for one as-of date. Only lines on or before the
  * as-of date count. Guest sales count in revenue and orders; customer counts use customer ids.
+ * The figures come from the month state ({@link RollupState}, kept by {@link RollupStateSync}):
+ * a night reads the lines of the months that received lines and of the as-of month, not all of
+ * silver.
  */
 public final class RollupsStage implements Stage {
   public static final String NAME = "rollups";
@@ -114,10 +114,6 @@ public final class RollupsStage implements Stage {
   private static final String ACTIVITY_COHORT = "_activity_cohort";
   private static final String ACTIVITY_MONTH = "_activity_month";
 
-  /** The columns of silver_sales the rollups read; the cached input is kept this narrow. */
-  private static final String[] SALES_COLUMNS = {INVOICE_NO, QUANTITY, CUSTOMER_ID, COUNTRY,
-      INVOICE_MONTH, REVENUE};
-
   @Override
   public String name() {
     return NAME;
@@ -125,6 +121,8 @@ public final class RollupsStage implements Stage {
 
   /** Everything the stage computes, before writing. Some tables are cached: call unpersist(). */
   public static final class Result {
+    /** The month state's invoice rows the figures come from (cached). */
+    final Dataset<Row> invoices;
     public final Dataset<Row> monthly;
     public final Dataset<Row> cohorts;
     public final Dataset<Row> countries;
@@ -132,8 +130,9 @@ public final class RollupsStage implements Stage {
     public final Dataset<Row> insights;
     private final List<Dataset<Row>> cached;
 
-    Result(Dataset<Row> monthly, Dataset<Row> cohorts, Dataset<Row> countries, Dataset<Row> segments,
-        Dataset<Row> insights, List<Dataset<Row>> cached) {
+    Result(Dataset<Row> invoices, Dataset<Row> monthly, Dataset<Row> cohorts, Dataset<Row> countries,
+        Dataset<Row> segments, Dataset<Row> insights, List<Dataset<Row>> cached) {
+      this.invoices = invoices;
       this.monthly = monthly;
       this.cohorts = cohorts;
       this.countries = countries;
@@ -157,8 +156,20 @@ public final class RollupsStage implements Stage {
           + ": run the segment stage for that date first");
     }
     List<Dataset<Row>> silver = tables.readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
-    Result r = compute(silver.get(0), silver.get(1), segments,
-        asOf, ctx.settings());
+    Dataset<Row> sales = silver.get(0);
+    Dataset<Row> returns = silver.get(1);
+    RollupStateSync.State state = RollupStateSync.sync(tables, ctx.spark(), sales, returns,
+        ctx.settings().fullRefresh());
+    // Months before the as-of date's month are whole in the state; that month is cut at the date
+    // from its silver lines (the only lines read besides the sync's), later months are left out.
+    String month = month(asOf);
+    Column before = col(INVOICE_MONTH).lt(month);
+    Column asOfMonth = col(INVOICE_MONTH).equalTo(month);
+    Dataset<Row> invoices = state.invoices.filter(before)
+        .unionByName(RollupState.invoices(Rfm.upTo(sales, asOf).filter(asOfMonth)));
+    Dataset<Row> returned = state.returns.filter(before)
+        .unionByName(RollupState.returns(Rfm.upTo(returns, asOf).filter(asOfMonth)));
+    Result r = computeFrom(invoices, returned, segments, asOf, ctx.settings());
     try {
       // Every output is a small aggregate: one file per as-of date is plenty. Independent
       // tables, written side by side.
@@ -172,9 +183,12 @@ public final class RollupsStage implements Stage {
       outputs.forEach((t, rows) -> writes.put(t, () -> tables.replaceAsOf(t, asOf, rows.coalesce(1))));
       Map<String, Long> written = Parallel.each(writes);
       long out = written.values().stream().mapToLong(Long::longValue).sum();
+      Row monthLines = r.invoices.filter(asOfMonth).agg(sum(col(LINES))).head();
+      long read = state.linesRead + (monthLines.isNullAt(0) ? 0 : monthLines.getLong(0));
       StringBuilder detail = new StringBuilder("as of " + asOf + ":");
       written.forEach((t, n) -> detail.append(' ').append(t).append(' ').append(n));
-      return new StageResult(tables.count(Tables.SILVER_SALES), out, detail.toString());
+      detail.append("; ").append(state.detail).append(", ").append(month).append(" read up to ").append(asOf);
+      return new StageResult(read, out, detail.toString());
     } finally {
       r.unpersist();
     }
@@ -186,28 +200,34 @@ public final class RollupsStage implements Stage {
    */
   public static Result compute(Dataset<Row> sales, Dataset<Row> returns, Dataset<Row> segments,
       LocalDate asOf, Settings settings) {
-    // Read by every table: keep the narrow, as-of filtered lines instead of re-reading silver.
-    Dataset<Row> lines = Rfm.upTo(sales, asOf).select(cols(SALES_COLUMNS))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    // Only product returns: cancelled fees, postage and manual adjustments are not sales that
-    // came back, and revenue (the return rate's base) leaves those codes out too.
-    Dataset<Row> productReturns = Rfm.upTo(returns, asOf)
-        .filter(not(upper(trim(col(STOCK_CODE))).isin(settings.clean().nonProductCodes.toArray())));
-    Dataset<Row> customerMonths = customerMonths(lines).persist(StorageLevel.MEMORY_AND_DISK());
+    return computeFrom(RollupState.invoices(Rfm.upTo(sales, asOf)), RollupState.returns(Rfm.upTo(returns, asOf)),
+        segments, asOf, settings);
+  }
+
+  /**
+   * All five tables from the month state's rows ({@link RollupState}) of the lines up to
+   * {@code asOf} and that date's customer_segments rows.
+   */
+  static Result computeFrom(Dataset<Row> invoiceRows, Dataset<Row> returnRows, Dataset<Row> segments,
+      LocalDate asOf, Settings settings) {
+    // Read by every table: kept instead of recomputed from the state or the lines.
+    Dataset<Row> invoices = invoiceRows.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> productReturns = RollupState.productReturns(returnRows, settings.clean().nonProductCodes);
+    Dataset<Row> customerMonths = customerMonths(invoices).persist(StorageLevel.MEMORY_AND_DISK());
     // Small and read again by the insights: cached so the writes do not recompute them.
-    Dataset<Row> monthly = monthlyMetrics(lines, customerMonths, productReturns, asOf)
+    Dataset<Row> monthly = monthlyMetrics(invoices, customerMonths, productReturns, asOf)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> countries = countryRollup(lines, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> countries = countryRollup(invoices, asOf).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> segmentSummary = segmentSummary(segments, asOf).persist(StorageLevel.MEMORY_AND_DISK());
-    List<Dataset<Row>> cached = List.of(lines, customerMonths, monthly, countries, segmentSummary);
+    List<Dataset<Row>> cached = List.of(invoices, customerMonths, monthly, countries, segmentSummary);
     Dataset<Row> insights;
     try {
-      insights = Insights.compute(lines, monthly, countries, segmentSummary, asOf, settings.rollups());
+      insights = Insights.compute(invoices, monthly, countries, segmentSummary, asOf, settings.rollups());
     } catch (RuntimeException e) {
       cached.forEach(Dataset::unpersist);
       throw e;
     }
-    return new Result(monthly, cohortRetention(customerMonths, asOf), countries, segmentSummary,
+    return new Result(invoices, monthly, cohortRetention(customerMonths, asOf), countries, segmentSummary,
         insights, cached);
   }
 
@@ -215,13 +235,13 @@ public final class RollupsStage implements Stage {
    * One row per customer and month they bought in: revenue, whether it is their first month
    * ({@code _is_new}), and whether they also bought the month before ({@code _retained}).
    */
-  static Dataset<Row> customerMonths(Dataset<Row> lines) {
+  static Dataset<Row> customerMonths(Dataset<Row> invoices) {
     Column previousActive = org.apache.spark.sql.functions.lag(col(MONTH), 1)
         .over(Window.partitionBy(col(CUSTOMER_ID)).orderBy(col(MONTH)));
-    return lines
+    return invoices
         .filter(col(CUSTOMER_ID).isNotNull())
         .groupBy(col(CUSTOMER_ID), col(INVOICE_MONTH).as(MONTH))
-        .agg(Money.sum(col(REVENUE)).as(REVENUE))
+        .agg(Money.sumMicros(col(REVENUE_MICROS)).as(REVENUE))
         .withColumn(FIRST_MONTH, min(col(MONTH)).over(Window.partitionBy(col(CUSTOMER_ID))))
         .withColumn(IS_NEW, col(MONTH).equalTo(col(FIRST_MONTH)))
         .withColumn(RETAINED, coalesce(previousActive.equalTo(shiftMonth(col(MONTH), -1)), lit(false)));
@@ -231,13 +251,13 @@ public final class RollupsStage implements Stage {
    * One row per calendar month from the first sale to the as-of month (months without sales
    * included, so "previous month" is always the calendar month before).
    */
-  static Dataset<Row> monthlyMetrics(Dataset<Row> lines, Dataset<Row> customerMonths,
+  static Dataset<Row> monthlyMetrics(Dataset<Row> invoices, Dataset<Row> customerMonths,
       Dataset<Row> productReturns, LocalDate asOf) {
-    Dataset<Row> sales = lines.groupBy(col(INVOICE_MONTH).as(MONTH)).agg(
-        Money.sum(col(REVENUE)).as(REVENUE),
+    Dataset<Row> sales = invoices.groupBy(col(INVOICE_MONTH).as(MONTH)).agg(
+        Money.sumMicros(col(REVENUE_MICROS)).as(REVENUE),
         countDistinct(col(INVOICE_NO)).as(ORDERS),
-        sum(col(QUANTITY)).as(UNITS),
-        Money.sum(when(col(CUSTOMER_ID).isNull(), col(REVENUE)).otherwise(0.0)).as(GUEST_REVENUE));
+        sum(col(UNITS)).as(UNITS),
+        Money.sumMicros(when(col(CUSTOMER_ID).isNull(), col(REVENUE_MICROS)).otherwise(0L)).as(GUEST_REVENUE));
     Dataset<Row> customers = customerMonths.groupBy(col(MONTH)).agg(
         count(lit(1)).as(ACTIVE_CUSTOMERS),
         count(when(col(IS_NEW), lit(1))).as(NEW_CUSTOMERS),
@@ -245,8 +265,8 @@ public final class RollupsStage implements Stage {
         Money.sum(when(col(IS_NEW), 0.0).otherwise(col(REVENUE))).as(EXISTING_CUSTOMER_REVENUE),
         count(when(col(RETAINED), lit(1))).as(RETAINED_CUSTOMERS));
     Dataset<Row> returned = productReturns.groupBy(col(INVOICE_MONTH).as(MONTH))
-        .agg(Money.sum(abs(col(REVENUE))).as(RETURNS_VALUE));
-    Dataset<Row> filled = calendar(lines, asOf)
+        .agg(Money.sumMicros(col(REVENUE_MICROS)).as(RETURNS_VALUE));
+    Dataset<Row> filled = calendar(invoices, asOf)
         .join(sales, MONTH, "left")
         .join(customers, MONTH, "left")
         .join(returned, MONTH, "left")
@@ -314,9 +334,9 @@ public final class RollupsStage implements Stage {
    * the same period's totals over all countries; a customer who bought from two countries counts
    * in both, so customer shares can sum to slightly over 1.
    */
-  static Dataset<Row> countryRollup(Dataset<Row> lines, LocalDate asOf) {
-    Dataset<Row> byMonth = countryFigures(lines, col(INVOICE_MONTH));
-    Dataset<Row> allMonths = countryFigures(lines, lit(ALL_MONTHS));
+  static Dataset<Row> countryRollup(Dataset<Row> invoices, LocalDate asOf) {
+    Dataset<Row> byMonth = countryFigures(invoices, col(INVOICE_MONTH));
+    Dataset<Row> allMonths = countryFigures(invoices, lit(ALL_MONTHS));
     return byMonth.unionByName(allMonths).select(
         lit(Date.valueOf(asOf)).as(AS_OF_DATE),
         col(COUNTRY),
@@ -330,13 +350,13 @@ public final class RollupsStage implements Stage {
   }
 
   /** Per country and period, with the period's totals over all countries alongside. */
-  private static Dataset<Row> countryFigures(Dataset<Row> lines, Column period) {
-    Dataset<Row> perCountry = lines.groupBy(col(COUNTRY), period.as(MONTH)).agg(
-        Money.sum(col(REVENUE)).as(REVENUE),
+  private static Dataset<Row> countryFigures(Dataset<Row> invoices, Column period) {
+    Dataset<Row> perCountry = invoices.groupBy(col(COUNTRY), period.as(MONTH)).agg(
+        Money.sumMicros(col(REVENUE_MICROS)).as(REVENUE),
         countDistinct(col(INVOICE_NO)).as(ORDERS),
         countDistinct(col(CUSTOMER_ID)).as(CUSTOMERS));
-    Dataset<Row> totals = lines.groupBy(period.as(MONTH)).agg(
-        Money.sum(col(REVENUE)).as(TOTAL_REVENUE),
+    Dataset<Row> totals = invoices.groupBy(period.as(MONTH)).agg(
+        Money.sumMicros(col(REVENUE_MICROS)).as(TOTAL_REVENUE),
         countDistinct(col(CUSTOMER_ID)).as(TOTAL_CUSTOMERS));
     return perCountry.join(totals, MONTH);
   }
@@ -378,8 +398,8 @@ public final class RollupsStage implements Stage {
   }
 
   /** Every month from the first sale's to the as-of date's, as yyyy-MM. */
-  private static Dataset<Row> calendar(Dataset<Row> lines, LocalDate asOf) {
-    return lines.agg(min(col(INVOICE_MONTH)).as(MONTH))
+  private static Dataset<Row> calendar(Dataset<Row> invoices, LocalDate asOf) {
+    return invoices.agg(min(col(INVOICE_MONTH)).as(MONTH))
         .select(explode(sequence(monthStart(col(MONTH)), lit(Date.valueOf(asOf.withDayOfMonth(1))),
             expr("interval 1 month"))).as(MONTH_START))
         .select(date_format(col(MONTH_START), "yyyy-MM").as(MONTH));
@@ -404,13 +424,5 @@ public final class RollupsStage implements Stage {
 
   private static Column shiftMonth(Column yyyyMM, Column months) {
     return date_format(add_months(monthStart(yyyyMM), months), "yyyy-MM");
-  }
-
-  private static Column[] cols(String... names) {
-    Column[] out = new Column[names.length];
-    for (int i = 0; i < names.length; i++) {
-      out[i] = col(names[i]);
-    }
-    return out;
   }
 }

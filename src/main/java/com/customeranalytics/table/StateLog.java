@@ -8,14 +8,15 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * rfm's customer state (internal tables, see features.CustomerState for what the state tables
- * hold): the log of its updates. Names are in {@link Tables}, columns in {@link Columns}.
+ * The logs of the stages' derived states (internal tables: rfm_state_log, rollup_state_log; what
+ * the states hold is in features.CustomerState and stage.rollups.RollupState). Names are in
+ * {@link Tables}, columns in {@link Columns}; {@link StatePlan} reads and writes them.
  */
-public final class CustomerStateTables {
-  private CustomerStateTables() {}
+public final class StateLog {
+  private StateLog() {}
 
-  /** rfm_state_log: one row per update; the latest bronze_version is what the state holds. */
-  public static final StructType LOG_SCHEMA = new StructType()
+  /** One row per update; the latest bronze_version is what the state holds. */
+  public static final StructType SCHEMA = new StructType()
       .add(BRONZE_VERSION, DataTypes.LongType, false)
       .add(STATE_MODE, DataTypes.StringType, false)
       .add(UPDATED_AT, DataTypes.TimestampType, false);
