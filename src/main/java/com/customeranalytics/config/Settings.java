@@ -257,6 +257,20 @@ public final class Settings {
       this.retrain = c.enumValue("models.retrain", Retrain.class);
       this.retrainAfterDays = c.positiveInt("models.retrain-after-days");
     }
+
+    /**
+     * Whether a run as of {@code asOf} trains again, the latest training on or before it being of
+     * {@code trained} (null: none).
+     */
+    public boolean retrains(java.time.LocalDate trained, java.time.LocalDate asOf) {
+      return retrain == Retrain.ALWAYS || trained == null
+          || retrain == Retrain.WHEN_OLDER_THAN && java.time.temporal.ChronoUnit.DAYS.between(trained, asOf) > retrainAfterDays;
+    }
+
+    /** The setting's value as written in the configuration (when-older-than, ...). */
+    public String retrainName() {
+      return retrain.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
   }
 
   /** segment.*: KMeans per R/F/M dimension. */

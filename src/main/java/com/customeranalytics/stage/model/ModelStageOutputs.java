@@ -110,11 +110,11 @@ public final class ModelStageOutputs {
     Optional<LocalDate> latest = latestTraining(ctx, root, asOf);
     if (latest.isEmpty()) {
       LOG.warn("{}: no saved model on or before {} under {} (models.retrain = {}): training", t.task, asOf, root,
-          retrainName(s));
+          s.retrainName());
       return Optional.empty();
     }
     long age = ChronoUnit.DAYS.between(latest.get(), asOf);
-    if (s.retrain == Settings.Retrain.WHEN_OLDER_THAN && age > s.retrainAfterDays) {
+    if (s.retrains(latest.get(), asOf)) {
       LOG.info("{}: the saved model of {} is {} days older than {}, more than models.retrain-after-days = {}:"
           + " training", t.task, latest.get(), age, asOf, s.retrainAfterDays);
       return Optional.empty();
@@ -129,12 +129,8 @@ public final class ModelStageOutputs {
     }
     String id = bestModelId(tables, t, latest.get()).orElse(t.task + "-saved-" + latest.get());
     LOG.info("{}: scoring with the saved model {} ({}, trained as of {}, {} days before {}; models.retrain = {})",
-        t.task, id, path, latest.get(), age, asOf, retrainName(s));
+        t.task, id, path, latest.get(), age, asOf, s.retrainName());
     return Optional.of(new SavedModel(model, latest.get(), path, id));
-  }
-
-  private static String retrainName(ModelSettings s) {
-    return s.retrain.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   /** The latest as-of date on or before {@code asOf} with a saved model under {@code root}. */

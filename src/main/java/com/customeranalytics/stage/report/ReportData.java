@@ -88,9 +88,13 @@ public final class ReportData {
     SUMMARY_TABLES.put(Tables.INSIGHTS, new String[] {METRIC, RANK});
   }
 
-  /** Tables a model stage writes only when it trains: the latest training's rows are reported. */
+  /**
+   * Tables a model stage writes only when it trains (and the k sweep, run on the same schedule):
+   * the latest training's rows are reported.
+   */
   static final java.util.Set<String> TRAINED = java.util.Set.of(Tables.LTV_CLASS_BOUNDARIES,
-      Tables.LTV_MODEL_METRICS, Tables.LTV_ROC_POINTS, Tables.NEXT_PURCHASE_METRICS, Tables.NEXT_PURCHASE_ROC_POINTS);
+      Tables.LTV_MODEL_METRICS, Tables.LTV_ROC_POINTS, Tables.NEXT_PURCHASE_METRICS, Tables.NEXT_PURCHASE_ROC_POINTS,
+      Tables.KMEANS_K_SELECTION);
 
   /** customer_sample.csv's columns from customer_segments, then from ltv_training_set. */
   static final String[] SAMPLE_SEGMENT_COLUMNS = {CUSTOMER_ID, RECENCY_DAYS, FREQUENCY, MONETARY,
