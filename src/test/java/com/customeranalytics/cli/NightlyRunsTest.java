@@ -358,6 +358,16 @@ class NightlyRunsTest {
         .orderBy(col("started_at").desc()).head();
     assertThat(run.<String>getAs("message")).contains("not trained", best);
 
+    // The k sweep (segment.k fixed) follows the same schedule: the night's own sweep stands.
+    long swept = t.readAsOf(Tables.KMEANS_K_SELECTION, night).count();
+    String[] segment = {"run", "--stages", "segment", "--as-of", night.toString(), "--warehouse", nightly.toString(),
+        "--set", "segment.k=4", "--set", "models.retrain=when-older-than"};
+    assertThat(Main.execute(segment, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
+    Row segmented = t.read(Tables.JOB_RUNS).filter(col("stage").equalTo("segment").and(col("status").equalTo("succeeded")))
+        .orderBy(col("started_at").desc()).head();
+    assertThat(segmented.<String>getAs("message")).contains("k sweep not run", "the sweep of " + night + " stands");
+    assertThat(t.readAsOf(Tables.KMEANS_K_SELECTION, night).count()).isEqualTo(swept).isPositive();
+
     // Eight days old, more than retrain-after-days = 7: this night would train.
     com.customeranalytics.job.StageContext older = new com.customeranalytics.job.StageContext(spark,
         SparkTest.settings(nightly, null, "as-of-date=" + night, "models.retrain=when-older-than",

@@ -49,6 +49,22 @@ class SettingsTest {
   }
 
   @Test
+  void retrainingFollowsModelsRetrain() {
+    java.time.LocalDate night = java.time.LocalDate.of(2011, 12, 9);
+    Settings.ModelSettings always = Settings.load(null, Map.of(), List.of()).models();
+    Settings.ModelSettings older = Settings.load(null, Map.of(),
+        List.of("models.retrain=when-older-than", "models.retrain-after-days=7")).models();
+    Settings.ModelSettings never = Settings.load(null, Map.of(), List.of("models.retrain=never")).models();
+    assertThat(always.retrains(night, night)).isTrue();
+    assertThat(older.retrains(night.minusDays(7), night)).isFalse(); // 7 days old: not more than 7
+    assertThat(older.retrains(night.minusDays(8), night)).isTrue();
+    assertThat(older.retrains(null, night)).isTrue(); // nothing trained yet
+    assertThat(never.retrains(night.minusDays(400), night)).isFalse();
+    assertThat(never.retrains(null, night)).isTrue();
+    assertThat(older.retrainName()).isEqualTo("when-older-than");
+  }
+
+  @Test
   void layersApplyInOrderFileThenEnvThenSet() throws IOException {
     String f = file("a.conf", "customer-analytics { warehouse = \"/from/file\", input = \"/in/file\","
         + " sample.rows = 10 }");
