@@ -6,8 +6,13 @@ import static org.apache.spark.sql.functions.max;
 
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a stage's derived state (rfm's customer state, the rollups' month state) catches up with
@@ -17,6 +22,8 @@ import org.apache.spark.sql.SparkSession;
  * since, bronze rows replaced, history expired, a full refresh asked for), it is rebuilt.
  */
 public final class StatePlan {
+  private static final Logger LOG = LoggerFactory.getLogger(StatePlan.class);
+
   /** The bronze version silver holds; null when unknown (then the state is rebuilt). */
   public final Long silverVersion;
   /** The bronze version the state holds; null when there is no state. */
@@ -25,12 +32,36 @@ public final class StatePlan {
   public final String rebuild;
   /** The ingest runs whose silver lines the state lacks (empty: up to date, or rebuilt). */
   public final List<String> runs;
+  private final String log;
+  private final List<String> stateTables;
 
-  private StatePlan(Long silverVersion, Long stateVersion, String rebuild, List<String> runs) {
+  private StatePlan(String log, List<String> stateTables, Long silverVersion, Long stateVersion, String rebuild,
+      List<String> runs) {
+    this.log = log;
+    this.stateTables = stateTables;
     this.silverVersion = silverVersion;
     this.stateVersion = stateVersion;
     this.rebuild = rebuild;
     this.runs = runs;
+  }
+
+  /** A state after its sync: its tables, read back, the silver lines the sync read, what it did. */
+  public static final class Synced {
+    private final Map<String, Dataset<Row>> tables;
+    /** Silver lines read by the sync (the new runs' lines, or all of them when rebuilt). */
+    public final long linesRead;
+    public final String detail;
+
+    Synced(Map<String, Dataset<Row>> tables, long linesRead, String detail) {
+      this.tables = tables;
+      this.linesRead = linesRead;
+      this.detail = detail;
+    }
+
+    /** One of the state's tables. */
+    public Dataset<Row> table(String name) {
+      return tables.get(name);
+    }
   }
 
   /**
@@ -41,53 +72,52 @@ public final class StatePlan {
     CleanRecord record = CleanRecord.latest(tables);
     Long silverVersion = record.bronzeVersion;
     if (fullRefresh) {
-      return rebuild(silverVersion, null, "full-refresh = true");
+      return rebuild(log, stateTables, silverVersion, null, "full-refresh = true");
     }
     if (silverVersion == null) {
-      return rebuild(null, null, record.unknownBecause);
+      return rebuild(log, stateTables, null, null, record.unknownBecause);
     }
     if (!tables.exists(log) || !stateTables.stream().allMatch(tables::exists)) {
-      return rebuild(silverVersion, null, "no state yet");
+      return rebuild(log, stateTables, silverVersion, null, "no state yet");
     }
     long stateVersion = tables.read(log).agg(max(col(BRONZE_VERSION))).head().getLong(0);
     if (stateVersion > silverVersion) {
-      return rebuild(silverVersion, stateVersion, "the state holds bronze version " + stateVersion
+      return rebuild(log, stateTables, silverVersion, stateVersion, "the state holds bronze version " + stateVersion
           + ", newer than silver's " + silverVersion);
     }
     if (CleanRecord.fullCleanSince(tables, stateVersion)) {
-      return rebuild(silverVersion, stateVersion, "a full clean rewrote silver after the state's bronze version "
+      return rebuild(log, stateTables, silverVersion, stateVersion, "a full clean rewrote silver after the state's bronze version "
           + stateVersion);
     }
     if (stateVersion == silverVersion) {
-      return new StatePlan(silverVersion, stateVersion, null, List.of());
+      return new StatePlan(log, stateTables, silverVersion, stateVersion, null, List.of());
     }
     TableStore.AppendedRuns added = tables.appendedRuns(Tables.BRONZE_TRANSACTIONS, stateVersion, silverVersion);
     return added.notAppendOnly != null
-        ? rebuild(silverVersion, stateVersion, added.notAppendOnly)
-        : new StatePlan(silverVersion, stateVersion, null, added.runs);
+        ? rebuild(log, stateTables, silverVersion, stateVersion, added.notAppendOnly)
+        : new StatePlan(log, stateTables, silverVersion, stateVersion, null, added.runs);
   }
 
-  private static StatePlan rebuild(Long silverVersion, Long stateVersion, String why) {
-    return new StatePlan(silverVersion, stateVersion, why, List.of());
-  }
-
-  /** Whether the state already holds what silver holds (nothing to read, nothing to log). */
-  public boolean upToDate() {
-    return rebuild == null && runs.isEmpty();
+  private static StatePlan rebuild(String log, List<String> stateTables, Long silverVersion, Long stateVersion,
+      String why) {
+    return new StatePlan(log, stateTables, silverVersion, stateVersion, why, List.of());
   }
 
   /**
-   * Records in the log, after the state's tables were written, the bronze version they now hold.
-   * Written last: a crash before it leaves the old version there, and the rerun brings the same
-   * runs in again (which the state's writes make harmless).
+   * After the state's tables were written: records in the log the bronze version they now hold,
+   * and reads them back. Written last: a crash before it leaves the old version there, and the
+   * rerun brings the same runs in again (which the state's writes make harmless).
    */
-  public void recordDone(TableStore tables, SparkSession spark, String log) {
-    if (rebuild == null && java.util.Objects.equals(stateVersion, silverVersion)) {
-      return;
+  public Synced done(TableStore tables, SparkSession spark, long linesRead, String detail) {
+    if (rebuild != null || !java.util.Objects.equals(stateVersion, silverVersion)) {
+      tables.appendLog(log, spark.createDataFrame(List.of(RowFactory.create(
+          silverVersion == null ? -1L : silverVersion,
+          rebuild != null ? TransactionTables.FULL : TransactionTables.INCREMENTAL,
+          new Timestamp(System.currentTimeMillis()))), StateLog.SCHEMA));
     }
-    tables.appendLog(log, spark.createDataFrame(List.of(RowFactory.create(
-        silverVersion == null ? -1L : silverVersion,
-        rebuild != null ? TransactionTables.FULL : TransactionTables.INCREMENTAL,
-        new Timestamp(System.currentTimeMillis()))), StateLog.SCHEMA));
+    LOG.info("{}", detail);
+    Map<String, Dataset<Row>> read = new java.util.LinkedHashMap<>();
+    stateTables.forEach(t -> read.put(t, tables.read(t)));
+    return new Synced(read, linesRead, detail);
   }
 }

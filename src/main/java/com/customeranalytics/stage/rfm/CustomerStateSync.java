@@ -19,8 +19,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Brings rfm's customer state ({@link CustomerState}) up to what the silver tables hold. Clean's
@@ -31,37 +29,21 @@ import org.slf4j.LoggerFactory;
  * yet, a full clean since, bronze rows replaced), it is rebuilt from the silver tables.
  */
 final class CustomerStateSync {
-  private static final Logger LOG = LoggerFactory.getLogger(CustomerStateSync.class);
-
   private CustomerStateSync() {}
 
-  /** The state after the sync, for reading, and what the sync read and did. */
-  static final class State {
-    final Dataset<Row> invoices;
-    final Dataset<Row> products;
-    /** The latest day the state holds a line of (null when it holds none). */
-    final LocalDate lastDay;
-    /** Silver lines read by the sync (the new runs' lines, or all of them when rebuilt). */
-    final long linesRead;
-    final String detail;
-
-    State(Dataset<Row> invoices, Dataset<Row> products, LocalDate lastDay, long linesRead, String detail) {
-      this.invoices = invoices;
-      this.products = products;
-      this.lastDay = lastDay;
-      this.linesRead = linesRead;
-      this.detail = detail;
-    }
+  /** The latest day the state's invoices hold a line of (null when they hold none). */
+  static LocalDate lastDay(Dataset<Row> invoices) {
+    Row last = invoices.agg(max(col(DAY))).head();
+    return last.isNullAt(0) ? null : last.getDate(0).toLocalDate();
   }
 
-  static State sync(TableStore tables, SparkSession spark, Dataset<Row> sales, Dataset<Row> returns,
+  static StatePlan.Synced sync(TableStore tables, SparkSession spark, Dataset<Row> sales, Dataset<Row> returns,
       boolean fullRefresh) {
     StatePlan plan = StatePlan.of(tables, Tables.RFM_STATE_LOG,
         List.of(Tables.RFM_STATE_INVOICES, Tables.RFM_STATE_PRODUCTS), fullRefresh);
     long linesRead;
     String detail;
     if (plan.rebuild != null) {
-      LOG.info("Customer state rebuilt from silver: {}", plan.rebuild);
       Dataset<Row> invoices = CustomerState.invoices(sales, returns);
       Dataset<Row> products = CustomerState.products(sales);
       Parallel.each(Map.<String, Callable<Long>>of(
@@ -104,11 +86,6 @@ final class CustomerStateSync {
       linesRead = newSales.select(RUN_ID).unionByName(newReturns.select(RUN_ID)).count();
       detail = String.format("customer state: %,d new lines of %d ingest run(s) merged", linesRead, runs.length);
     }
-    plan.recordDone(tables, spark, Tables.RFM_STATE_LOG);
-    Dataset<Row> invoices = tables.read(Tables.RFM_STATE_INVOICES);
-    Row last = invoices.agg(max(col(DAY))).head();
-    LOG.info("{}", detail);
-    return new State(invoices, tables.read(Tables.RFM_STATE_PRODUCTS),
-        last.isNullAt(0) ? null : last.getDate(0).toLocalDate(), linesRead, detail);
+    return plan.done(tables, spark, linesRead, detail);
   }
 }

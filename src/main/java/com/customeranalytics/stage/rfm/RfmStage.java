@@ -13,6 +13,7 @@ import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
+import com.customeranalytics.table.StatePlan;
 import com.customeranalytics.table.Tables;
 import java.time.LocalDate;
 import java.util.List;
@@ -48,18 +49,20 @@ public final class RfmStage implements Stage {
               + " has customer sales from " + range.getDate(0) + " to " + range.getDate(1)
               + ". Pass --as-of within that range.");
     }
-    CustomerStateSync.State state = CustomerStateSync.sync(ctx.tables(), ctx.spark(), sales, silver.get(1),
+    StatePlan.Synced state = CustomerStateSync.sync(ctx.tables(), ctx.spark(), sales, silver.get(1),
         ctx.settings().fullRefresh());
     Dataset<Row> rfm;
     long read;
     String from;
-    if (state.lastDay != null && asOf.isBefore(state.lastDay)) {
+    Dataset<Row> invoices = state.table(Tables.RFM_STATE_INVOICES);
+    LocalDate lastDay = CustomerStateSync.lastDay(invoices);
+    if (lastDay != null && asOf.isBefore(lastDay)) {
       // A backfill: the day the state holds is later than the as-of date; computed from silver.
       rfm = Rfm.compute(sales, silver.get(1), asOf);
       read = state.linesRead + ctx.tables().count(Tables.SILVER_SALES) + ctx.tables().count(Tables.SILVER_RETURNS);
-      from = "from silver (a backfill: the customer state holds days up to " + state.lastDay + ")";
+      from = "from silver (a backfill: the customer state holds days up to " + lastDay + ")";
     } else {
-      rfm = CustomerState.rfm(state.invoices, state.products, asOf);
+      rfm = CustomerState.rfm(invoices, state.table(Tables.RFM_STATE_PRODUCTS), asOf);
       read = state.linesRead + ctx.tables().count(Tables.RFM_STATE_INVOICES)
           + ctx.tables().count(Tables.RFM_STATE_PRODUCTS);
       from = "from the customer state";

@@ -17,8 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Brings the rollups' month state ({@link RollupState}) up to what the silver tables hold: the
@@ -28,34 +26,16 @@ import org.slf4j.LoggerFactory;
  * the same rows. Rebuilt from all of silver when the plan says so.
  */
 final class RollupStateSync {
-  private static final Logger LOG = LoggerFactory.getLogger(RollupStateSync.class);
   private static final List<String> STATE = List.of(Tables.ROLLUP_STATE_INVOICES, Tables.ROLLUP_STATE_RETURNS);
 
   private RollupStateSync() {}
 
-  /** The state after the sync, for reading, and what the sync read and did. */
-  static final class State {
-    final Dataset<Row> invoices;
-    final Dataset<Row> returns;
-    /** Silver lines read by the sync (the changed months' lines, or all of them when rebuilt). */
-    final long linesRead;
-    final String detail;
-
-    State(Dataset<Row> invoices, Dataset<Row> returns, long linesRead, String detail) {
-      this.invoices = invoices;
-      this.returns = returns;
-      this.linesRead = linesRead;
-      this.detail = detail;
-    }
-  }
-
-  static State sync(TableStore tables, SparkSession spark, Dataset<Row> sales, Dataset<Row> returns,
+  static StatePlan.Synced sync(TableStore tables, SparkSession spark, Dataset<Row> sales, Dataset<Row> returns,
       boolean fullRefresh) {
     StatePlan plan = StatePlan.of(tables, Tables.ROLLUP_STATE_LOG, STATE, fullRefresh);
     long linesRead;
     String detail;
     if (plan.rebuild != null) {
-      LOG.info("Rollups' month state rebuilt from silver: {}", plan.rebuild);
       Parallel.each(Map.<String, Callable<Long>>of(
           Tables.ROLLUP_STATE_INVOICES, () -> tables.overwrite(Tables.ROLLUP_STATE_INVOICES,
               RollupState.invoices(sales).repartition(col(INVOICE_MONTH)), INVOICE_MONTH),
@@ -92,9 +72,6 @@ final class RollupStateSync {
       detail = String.format("month state: %d month(s) %s replaced (%,d silver lines read) for %d ingest run(s)",
           months.size(), months, linesRead, runs.length);
     }
-    plan.recordDone(tables, spark, Tables.ROLLUP_STATE_LOG);
-    LOG.info("{}", detail);
-    return new State(tables.read(Tables.ROLLUP_STATE_INVOICES), tables.read(Tables.ROLLUP_STATE_RETURNS),
-        linesRead, detail);
+    return plan.done(tables, spark, linesRead, detail);
   }
 }

@@ -76,6 +76,7 @@ import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
+import com.customeranalytics.table.StatePlan;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
 import java.sql.Date;
@@ -158,16 +159,16 @@ public final class RollupsStage implements Stage {
     List<Dataset<Row>> silver = tables.readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
     Dataset<Row> sales = silver.get(0);
     Dataset<Row> returns = silver.get(1);
-    RollupStateSync.State state = RollupStateSync.sync(tables, ctx.spark(), sales, returns,
+    StatePlan.Synced state = RollupStateSync.sync(tables, ctx.spark(), sales, returns,
         ctx.settings().fullRefresh());
     // Months before the as-of date's month are whole in the state; that month is cut at the date
     // from its silver lines (the only lines read besides the sync's), later months are left out.
     String month = month(asOf);
     Column before = col(INVOICE_MONTH).lt(month);
     Column asOfMonth = col(INVOICE_MONTH).equalTo(month);
-    Dataset<Row> invoices = state.invoices.filter(before)
+    Dataset<Row> invoices = state.table(Tables.ROLLUP_STATE_INVOICES).filter(before)
         .unionByName(RollupState.invoices(Rfm.upTo(sales, asOf).filter(asOfMonth)));
-    Dataset<Row> returned = state.returns.filter(before)
+    Dataset<Row> returned = state.table(Tables.ROLLUP_STATE_RETURNS).filter(before)
         .unionByName(RollupState.returns(Rfm.upTo(returns, asOf).filter(asOfMonth)));
     Result r = computeFrom(invoices, returned, segments, asOf, ctx.settings());
     try {
