@@ -104,6 +104,21 @@ public final class StatePlan {
   }
 
   /**
+   * A rebuild ({@link #rebuild} set): {@code write} writes every table of the state from all of
+   * silver, then it is {@link #done}. {@code what} names the state in the detail.
+   */
+  public Synced rebuilt(TableStore tables, SparkSession spark, String what, Runnable write) {
+    write.run();
+    return done(tables, spark, tables.count(Tables.SILVER_SALES) + tables.count(Tables.SILVER_RETURNS),
+        what + " rebuilt (" + rebuild + ")");
+  }
+
+  /** No run to bring in: nothing read, nothing written. */
+  public Synced unchanged(TableStore tables, SparkSession spark, String what) {
+    return done(tables, spark, 0, what + " up to date (bronze version " + stateVersion + ")");
+  }
+
+  /**
    * After the state's tables were written: records in the log the bronze version they now hold,
    * and reads them back. Written last: a crash before it leaves the old version there, and the
    * rerun brings the same runs in again (which the state's writes make harmless).

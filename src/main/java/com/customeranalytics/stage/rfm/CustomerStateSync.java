@@ -41,51 +41,45 @@ final class CustomerStateSync {
       boolean fullRefresh) {
     StatePlan plan = StatePlan.of(tables, Tables.RFM_STATE_LOG,
         List.of(Tables.RFM_STATE_INVOICES, Tables.RFM_STATE_PRODUCTS), fullRefresh);
-    long linesRead;
-    String detail;
     if (plan.rebuild != null) {
-      Dataset<Row> invoices = CustomerState.invoices(sales, returns);
-      Dataset<Row> products = CustomerState.products(sales);
-      Parallel.each(Map.<String, Callable<Long>>of(
-          Tables.RFM_STATE_INVOICES, () -> tables.overwrite(Tables.RFM_STATE_INVOICES, invoices, INVOICE_MONTH),
-          Tables.RFM_STATE_PRODUCTS, () -> tables.overwrite(Tables.RFM_STATE_PRODUCTS, products)));
-      linesRead = tables.count(Tables.SILVER_SALES) + tables.count(Tables.SILVER_RETURNS);
-      detail = "customer state rebuilt (" + plan.rebuild + ")";
-    } else if (plan.runs.isEmpty()) {
-      linesRead = 0;
-      detail = "customer state up to date (bronze version " + plan.stateVersion + ")";
-    } else {
-      Object[] runs = plan.runs.toArray();
-      Dataset<Row> newSales = sales.filter(col(RUN_ID).isin(runs));
-      Dataset<Row> newReturns = returns.filter(col(RUN_ID).isin(runs));
-      Dataset<Row> invoices = CustomerState.invoices(newSales, newReturns).cache();
-      try {
-        List<String> months = invoices.select(INVOICE_MONTH).distinct().as(Encoders.STRING()).collectAsList();
-        if (!months.isEmpty()) {
-          // Only the new rows' months of the state can hold their keys: the rest is not read.
-          String sameInvoice = TableStore.sqlIn("t." + INVOICE_MONTH, months)
-              + " AND t.customer_id = s.customer_id AND t.invoice_no = s.invoice_no AND t.day = s.day"
-              + " AND t.kind = s.kind AND t.run_id = s.run_id";
-          Parallel.each(Map.<String, Callable<Long>>of(
-              Tables.RFM_STATE_INVOICES, () -> {
-                tables.merge(Tables.RFM_STATE_INVOICES, invoices, sameInvoice).whenNotMatched().insertAll().execute();
-                return 0L;
-              },
-              Tables.RFM_STATE_PRODUCTS, () -> {
-                tables.merge(Tables.RFM_STATE_PRODUCTS, CustomerState.products(newSales),
-                        "t.customer_id = s.customer_id AND t.stock_code = s.stock_code")
-                    .whenMatched("s.first_day < t.first_day").updateExpr(Map.of("first_day", "s.first_day"))
-                    .whenNotMatched().insertAll().execute();
-                return 0L;
-              }));
-        }
-      } finally {
-        invoices.unpersist();
-      }
-      // One count over both tables' new lines (file statistics on run_id skip the rest).
-      linesRead = newSales.select(RUN_ID).unionByName(newReturns.select(RUN_ID)).count();
-      detail = String.format("customer state: %,d new lines of %d ingest run(s) merged", linesRead, runs.length);
+      return plan.rebuilt(tables, spark, "customer state", () -> Parallel.each(Map.<String, Callable<Long>>of(
+          Tables.RFM_STATE_INVOICES, () -> tables.overwrite(Tables.RFM_STATE_INVOICES,
+              CustomerState.invoices(sales, returns), INVOICE_MONTH),
+          Tables.RFM_STATE_PRODUCTS, () -> tables.overwrite(Tables.RFM_STATE_PRODUCTS, CustomerState.products(sales)))));
     }
+    if (plan.runs.isEmpty()) {
+      return plan.unchanged(tables, spark, "customer state");
+    }
+    Object[] runs = plan.runs.toArray();
+    Dataset<Row> newSales = sales.filter(col(RUN_ID).isin(runs));
+    Dataset<Row> newReturns = returns.filter(col(RUN_ID).isin(runs));
+    Dataset<Row> invoices = CustomerState.invoices(newSales, newReturns).cache();
+    try {
+      List<String> months = invoices.select(INVOICE_MONTH).distinct().as(Encoders.STRING()).collectAsList();
+      if (!months.isEmpty()) {
+        // Only the new rows' months of the state can hold their keys: the rest is not read.
+        String sameInvoice = TableStore.sqlIn("t." + INVOICE_MONTH, months)
+            + " AND t.customer_id = s.customer_id AND t.invoice_no = s.invoice_no AND t.day = s.day"
+            + " AND t.kind = s.kind AND t.run_id = s.run_id";
+        Parallel.each(Map.<String, Callable<Long>>of(
+            Tables.RFM_STATE_INVOICES, () -> {
+              tables.merge(Tables.RFM_STATE_INVOICES, invoices, sameInvoice).whenNotMatched().insertAll().execute();
+              return 0L;
+            },
+            Tables.RFM_STATE_PRODUCTS, () -> {
+              tables.merge(Tables.RFM_STATE_PRODUCTS, CustomerState.products(newSales),
+                      "t.customer_id = s.customer_id AND t.stock_code = s.stock_code")
+                  .whenMatched("s.first_day < t.first_day").updateExpr(Map.of("first_day", "s.first_day"))
+                  .whenNotMatched().insertAll().execute();
+              return 0L;
+            }));
+      }
+    } finally {
+      invoices.unpersist();
+    }
+    // One count over both tables' new lines (file statistics on run_id skip the rest).
+    long linesRead = newSales.select(RUN_ID).unionByName(newReturns.select(RUN_ID)).count();
+    String detail = String.format("customer state: %,d new lines of %d ingest run(s) merged", linesRead, runs.length);
     return plan.done(tables, spark, linesRead, detail);
   }
 }

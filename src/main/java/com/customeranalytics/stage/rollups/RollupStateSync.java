@@ -33,45 +33,39 @@ final class RollupStateSync {
   static StatePlan.Synced sync(TableStore tables, SparkSession spark, Dataset<Row> sales, Dataset<Row> returns,
       boolean fullRefresh) {
     StatePlan plan = StatePlan.of(tables, Tables.ROLLUP_STATE_LOG, STATE, fullRefresh);
-    long linesRead;
-    String detail;
     if (plan.rebuild != null) {
-      Parallel.each(Map.<String, Callable<Long>>of(
+      return plan.rebuilt(tables, spark, "month state", () -> Parallel.each(Map.<String, Callable<Long>>of(
           Tables.ROLLUP_STATE_INVOICES, () -> tables.overwrite(Tables.ROLLUP_STATE_INVOICES,
               RollupState.invoices(sales).repartition(col(INVOICE_MONTH)), INVOICE_MONTH),
           Tables.ROLLUP_STATE_RETURNS, () -> tables.overwrite(Tables.ROLLUP_STATE_RETURNS,
-              RollupState.returns(returns).coalesce(1))));
-      linesRead = tables.count(Tables.SILVER_SALES) + tables.count(Tables.SILVER_RETURNS);
-      detail = "month state rebuilt (" + plan.rebuild + ")";
-    } else if (plan.runs.isEmpty()) {
-      linesRead = 0;
-      detail = "month state up to date (bronze version " + plan.stateVersion + ")";
-    } else {
-      Object[] runs = plan.runs.toArray();
-      // The months the new runs' lines fall in (file statistics on run_id skip the other files).
-      List<String> months = sales.filter(col(RUN_ID).isin(runs)).select(INVOICE_MONTH)
-          .unionByName(returns.filter(col(RUN_ID).isin(runs)).select(INVOICE_MONTH))
-          .filter(col(INVOICE_MONTH).isNotNull()).distinct().orderBy(INVOICE_MONTH).as(Encoders.STRING())
-          .collectAsList();
-      if (months.isEmpty()) {
-        linesRead = 0;
-      } else {
-        String replaced = TableStore.sqlIn(INVOICE_MONTH, months);
-        Object[] in = months.toArray();
-        Parallel.each(Map.<String, Callable<Long>>of(
-            Tables.ROLLUP_STATE_INVOICES, () -> tables.replaceWhere(Tables.ROLLUP_STATE_INVOICES, replaced,
-                RollupState.invoices(sales.filter(col(INVOICE_MONTH).isin(in))).repartition(col(INVOICE_MONTH)),
-                INVOICE_MONTH),
-            Tables.ROLLUP_STATE_RETURNS, () -> tables.replaceWhere(Tables.ROLLUP_STATE_RETURNS, replaced,
-                RollupState.returns(returns.filter(col(INVOICE_MONTH).isin(in))).coalesce(1))));
-        Row read = tables.read(Tables.ROLLUP_STATE_INVOICES).filter(col(INVOICE_MONTH).isin(in)).select(LINES)
-            .unionByName(tables.read(Tables.ROLLUP_STATE_RETURNS).filter(col(INVOICE_MONTH).isin(in)).select(LINES))
-            .agg(sum(col(LINES))).head();
-        linesRead = read.isNullAt(0) ? 0 : read.getLong(0);
-      }
-      detail = String.format("month state: %d month(s) %s replaced (%,d silver lines read) for %d ingest run(s)",
-          months.size(), months, linesRead, runs.length);
+              RollupState.returns(returns).coalesce(1)))));
     }
+    if (plan.runs.isEmpty()) {
+      return plan.unchanged(tables, spark, "month state");
+    }
+    Object[] runs = plan.runs.toArray();
+    // The months the new runs' lines fall in (file statistics on run_id skip the other files).
+    List<String> months = sales.filter(col(RUN_ID).isin(runs)).select(INVOICE_MONTH)
+        .unionByName(returns.filter(col(RUN_ID).isin(runs)).select(INVOICE_MONTH))
+        .filter(col(INVOICE_MONTH).isNotNull()).distinct().orderBy(INVOICE_MONTH).as(Encoders.STRING())
+        .collectAsList();
+    long linesRead = 0;
+    if (!months.isEmpty()) {
+      String replaced = TableStore.sqlIn(INVOICE_MONTH, months);
+      Object[] in = months.toArray();
+      Parallel.each(Map.<String, Callable<Long>>of(
+          Tables.ROLLUP_STATE_INVOICES, () -> tables.replaceWhere(Tables.ROLLUP_STATE_INVOICES, replaced,
+              RollupState.invoices(sales.filter(col(INVOICE_MONTH).isin(in))).repartition(col(INVOICE_MONTH)),
+              INVOICE_MONTH),
+          Tables.ROLLUP_STATE_RETURNS, () -> tables.replaceWhere(Tables.ROLLUP_STATE_RETURNS, replaced,
+              RollupState.returns(returns.filter(col(INVOICE_MONTH).isin(in))).coalesce(1))));
+      Row read = tables.read(Tables.ROLLUP_STATE_INVOICES).filter(col(INVOICE_MONTH).isin(in)).select(LINES)
+          .unionByName(tables.read(Tables.ROLLUP_STATE_RETURNS).filter(col(INVOICE_MONTH).isin(in)).select(LINES))
+          .agg(sum(col(LINES))).head();
+      linesRead = read.isNullAt(0) ? 0 : read.getLong(0);
+    }
+    String detail = String.format("month state: %d month(s) %s replaced (%,d silver lines read) for %d ingest run(s)",
+        months.size(), months, linesRead, runs.length);
     return plan.done(tables, spark, linesRead, detail);
   }
 }
