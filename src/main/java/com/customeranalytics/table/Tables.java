@@ -68,11 +68,11 @@ public final class Tables {
   public static final String RFM_STATE_LOG = "rfm_state_log";
 
   /**
-   * The rollups' month state (internal, not for BI): per month, country, invoice and customer,
-   * the revenue, units and lines of all silver sales (no as-of cut).
+   * The rollups' month state (internal, not for BI): per day (partitioned by month), country,
+   * invoice and customer, the revenue, units and lines of all silver sales.
    */
   public static final String ROLLUP_STATE_INVOICES = "rollup_state_invoices";
-  /** The rollups' month state: per month and stock code, the value and lines of all returns. */
+  /** The rollups' month state: per day and stock code, the value and lines of all returns. */
   public static final String ROLLUP_STATE_RETURNS = "rollup_state_returns";
   /** The rollups' month state: per update, the bronze version (clean's record) it holds up to. */
   public static final String ROLLUP_STATE_LOG = "rollup_state_log";

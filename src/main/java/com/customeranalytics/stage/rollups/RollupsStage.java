@@ -17,7 +17,6 @@ import static com.customeranalytics.table.Columns.F_SCORE;
 import static com.customeranalytics.table.Columns.GUEST_REVENUE;
 import static com.customeranalytics.table.Columns.INVOICE_MONTH;
 import static com.customeranalytics.table.Columns.INVOICE_NO;
-import static com.customeranalytics.table.Columns.LINES;
 import static com.customeranalytics.table.Columns.MEAN_FREQUENCY;
 import static com.customeranalytics.table.Columns.MEAN_F_SCORE;
 import static com.customeranalytics.table.Columns.MEAN_MONETARY;
@@ -97,8 +96,7 @@ import org.apache.spark.storage.StorageLevel;
  * country_rollup, segment_summary and insights for one as-of date. Only lines on or before the
  * as-of date count. Guest sales count in revenue and orders; customer counts use customer ids.
  * The figures come from the month state ({@link RollupState}, kept by {@link RollupStateSync}):
- * a night reads the lines of the months that received lines and of the as-of month, not all of
- * silver.
+ * a night reads the silver lines of the months that received lines, not all of silver.
  */
 public final class RollupsStage implements Stage {
   public static final String NAME = "rollups";
@@ -122,8 +120,6 @@ public final class RollupsStage implements Stage {
 
   /** Everything the stage computes, before writing. Some tables are cached: call unpersist(). */
   public static final class Result {
-    /** The month state's invoice rows the figures come from (cached). */
-    final Dataset<Row> invoices;
     public final Dataset<Row> monthly;
     public final Dataset<Row> cohorts;
     public final Dataset<Row> countries;
@@ -131,9 +127,8 @@ public final class RollupsStage implements Stage {
     public final Dataset<Row> insights;
     private final List<Dataset<Row>> cached;
 
-    Result(Dataset<Row> invoices, Dataset<Row> monthly, Dataset<Row> cohorts, Dataset<Row> countries,
+    Result(Dataset<Row> monthly, Dataset<Row> cohorts, Dataset<Row> countries,
         Dataset<Row> segments, Dataset<Row> insights, List<Dataset<Row>> cached) {
-      this.invoices = invoices;
       this.monthly = monthly;
       this.cohorts = cohorts;
       this.countries = countries;
@@ -161,15 +156,9 @@ public final class RollupsStage implements Stage {
     Dataset<Row> returns = silver.get(1);
     StatePlan.Synced state = RollupStateSync.sync(tables, ctx.spark(), sales, returns,
         ctx.settings().fullRefresh());
-    // Months before the as-of date's month are whole in the state; that month is cut at the date
-    // from its silver lines (the only lines read besides the sync's), later months are left out.
-    String month = month(asOf);
-    Column before = col(INVOICE_MONTH).lt(month);
-    Column asOfMonth = col(INVOICE_MONTH).equalTo(month);
-    Dataset<Row> invoices = state.table(Tables.ROLLUP_STATE_INVOICES).filter(before)
-        .unionByName(RollupState.invoices(Rfm.upTo(sales, asOf).filter(asOfMonth)));
-    Dataset<Row> returned = state.table(Tables.ROLLUP_STATE_RETURNS).filter(before)
-        .unionByName(RollupState.returns(Rfm.upTo(returns, asOf).filter(asOfMonth)));
+    // Kept per day, the state gives the as-of date's figures: no silver line is read here.
+    Dataset<Row> invoices = RollupState.upTo(state.table(Tables.ROLLUP_STATE_INVOICES), asOf);
+    Dataset<Row> returned = RollupState.upTo(state.table(Tables.ROLLUP_STATE_RETURNS), asOf);
     Result r = computeFrom(invoices, returned, segments, asOf, ctx.settings());
     try {
       // Every output is a small aggregate: one file per as-of date is plenty. Independent
@@ -184,12 +173,10 @@ public final class RollupsStage implements Stage {
       outputs.forEach((t, rows) -> writes.put(t, () -> tables.replaceAsOf(t, asOf, rows.coalesce(1))));
       Map<String, Long> written = Parallel.each(writes);
       long out = written.values().stream().mapToLong(Long::longValue).sum();
-      Row monthLines = r.invoices.filter(asOfMonth).agg(sum(col(LINES))).head();
-      long read = state.linesRead + (monthLines.isNullAt(0) ? 0 : monthLines.getLong(0));
       StringBuilder detail = new StringBuilder("as of " + asOf + ":");
       written.forEach((t, n) -> detail.append(' ').append(t).append(' ').append(n));
-      detail.append("; ").append(state.detail).append(", ").append(month).append(" read up to ").append(asOf);
-      return new StageResult(read, out, detail.toString());
+      detail.append("; ").append(state.detail);
+      return new StageResult(state.linesRead, out, detail.toString());
     } finally {
       r.unpersist();
     }
@@ -228,7 +215,7 @@ public final class RollupsStage implements Stage {
       cached.forEach(Dataset::unpersist);
       throw e;
     }
-    return new Result(invoices, monthly, cohortRetention(customerMonths, asOf), countries, segmentSummary,
+    return new Result(monthly, cohortRetention(customerMonths, asOf), countries, segmentSummary,
         insights, cached);
   }
 
