@@ -6,6 +6,7 @@ import com.customeranalytics.job.JobRunner;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.stage.clean.CleanStage;
+import com.customeranalytics.stage.clv.ClvStage;
 import com.customeranalytics.stage.ingest.IngestStage;
 import com.customeranalytics.stage.ltv.LtvStage;
 import com.customeranalytics.stage.nextpurchase.NextPurchaseStage;
@@ -36,6 +37,7 @@ public final class Pipeline {
     STAGES.put(SegmentStage.NAME, SegmentStage::new);
     STAGES.put(LtvStage.NAME, LtvStage::new);
     STAGES.put(NextPurchaseStage.NAME, NextPurchaseStage::new);
+    STAGES.put(ClvStage.NAME, ClvStage::new);
     STAGES.put(RollupsStage.NAME, RollupsStage::new);
     STAGES.put(ReportStage.NAME, ReportStage::new);
   }

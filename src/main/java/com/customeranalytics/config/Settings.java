@@ -39,6 +39,22 @@ public final class Settings {
   /** What ingest does with a compressed file that does not decompress to its end. */
   public enum OnCorruptFile { FAIL, SKIP }
 
+  /** clv.time-unit: the unit of recency, T, alpha and the horizon in the clv models. */
+  public enum TimeUnit {
+    DAYS(1), WEEKS(7);
+
+    /** Days per unit. */
+    public final int days;
+
+    TimeUnit(int days) {
+      this.days = days;
+    }
+
+    public String settingName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   /** models.retrain: when ltv and next_purchase train instead of scoring with the saved model. */
   public enum Retrain { ALWAYS, WHEN_OLDER_THAN, NEVER }
 
@@ -56,6 +72,7 @@ public final class Settings {
   private final LtvSettings ltv;
   private final NextPurchaseSettings nextPurchase;
   private final ModelSettings models;
+  private final ClvSettings clv;
   private final RollupsSettings rollups;
   private final ReportSettings report;
 
@@ -83,6 +100,7 @@ public final class Settings {
     this.ltv = new LtvSettings(c);
     this.nextPurchase = new NextPurchaseSettings(c);
     this.models = new ModelSettings(c);
+    this.clv = new ClvSettings(c);
     this.rollups = new RollupsSettings(c);
     this.report = new ReportSettings(c);
   }
@@ -327,6 +345,45 @@ public final class Settings {
     }
   }
 
+  /** clv.*: the probabilistic lifetime-value models (BG/NBD, Gamma-Gamma). */
+  public static final class ClvSettings {
+    public final TimeUnit timeUnit;
+    /** Empty: the as-of date minus {@link #holdoutDays}. */
+    public final Optional<LocalDate> calibrationEnd;
+    public final int holdoutDays;
+    /** L2 penalty on the parameters, as lifetimes' penalizer_coef. */
+    public final double penalizer;
+    public final int horizonDays;
+    public final double monthlyDiscountRate;
+    public final int maxIterations;
+    public final double tolerance;
+
+    ClvSettings(ConfigReader c) {
+      this.timeUnit = c.enumValue("clv.time-unit", TimeUnit.class);
+      this.calibrationEnd = c.optionalDate("clv.calibration-end");
+      this.holdoutDays = c.positiveInt("clv.holdout-days");
+      this.penalizer = c.number("clv.penalizer");
+      if (penalizer < 0) {
+        throw c.error("clv.penalizer", "must not be negative, got " + penalizer);
+      }
+      this.horizonDays = c.positiveInt("clv.horizon-days");
+      this.monthlyDiscountRate = c.number("clv.monthly-discount-rate");
+      if (monthlyDiscountRate < 0 || monthlyDiscountRate >= 1) {
+        throw c.error("clv.monthly-discount-rate", "must be in [0, 1) (0.01 = 1% a month), got " + monthlyDiscountRate);
+      }
+      this.maxIterations = c.positiveInt("clv.max-iterations");
+      this.tolerance = c.number("clv.tolerance");
+      if (!(tolerance > 0 && tolerance < 1)) {
+        throw c.error("clv.tolerance", "must be in (0, 1), got " + tolerance);
+      }
+    }
+
+    /** The calibration period's end for a run as of {@code asOf}. */
+    public LocalDate calibrationEnd(LocalDate asOf) {
+      return calibrationEnd.orElse(asOf.minusDays(holdoutDays));
+    }
+  }
+
   /** rollups.*: the home country and the insights' thresholds. */
   public static final class RollupsSettings {
     /** Empty = the country with the most revenue. */
@@ -411,6 +468,7 @@ public final class Settings {
   public LtvSettings ltv() { return ltv; }
   public NextPurchaseSettings nextPurchase() { return nextPurchase; }
   public ModelSettings models() { return models; }
+  public ClvSettings clv() { return clv; }
   public RollupsSettings rollups() { return rollups; }
   public ReportSettings report() { return report; }
 }

@@ -302,4 +302,41 @@ public final class Columns {
   public static final String VERSION = "version";
   /** The stage's summary, or its error. */
   public static final String MESSAGE = "message";
+
+  // clv_predictions (lifetimes' customer summary, in clv.time-unit) and clv_model_params,
+  // clv_holdout_metrics.
+  /** First to last purchase day, in the time unit (frequency: repeat purchase days, as FREQUENCY). */
+  public static final String RECENCY = "recency";
+  /** First purchase day to the end of the period, in the time unit. */
+  public static final String T = "t";
+  /** Mean revenue of the repeat purchase days (the first day left out); 0 without repeat purchases. */
+  public static final String MONETARY_VALUE = "monetary_value";
+  public static final String P_ALIVE = "p_alive";
+  public static final String EXPECTED_PURCHASES = "expected_purchases";
+  public static final String EXPECTED_AVG_VALUE = "expected_avg_value";
+  public static final String CLV = "clv";
+  /** 1..10, 10 = the highest CLV. */
+  public static final String CLV_DECILE = "clv_decile";
+  /** calibration or full (ClvTables). */
+  public static final String FIT = "fit";
+  public static final String PARAMETER = "parameter";
+  public static final String LOG_LIKELIHOOD = "log_likelihood";
+  public static final String ITERATIONS = "iterations";
+  public static final String CONVERGED = "converged";
+  public static final String AT_BOUND = "at_bound";
+  /** purchases or value (ClvTables). */
+  public static final String TARGET = "target";
+  /** Calibration repeat purchases: 0 .. 5, 6+, or all. */
+  public static final String FREQUENCY_BUCKET = "frequency_bucket";
+  public static final String CALIBRATION_END = "calibration_end";
+  /** The holdout period's length in the time unit. */
+  public static final String HOLDOUT_LENGTH = "holdout_length";
+  /** Means over the bucket's customers: observed, the model's prediction, the naive baseline's. */
+  public static final String ACTUAL = "actual";
+  public static final String PREDICTED = "predicted";
+  public static final String BASELINE = "baseline";
+  public static final String RMSE = "rmse";
+  public static final String MAE = "mae";
+  public static final String BASELINE_RMSE = "baseline_rmse";
+  public static final String BASELINE_MAE = "baseline_mae";
 }

@@ -38,6 +38,12 @@ public final class Tables {
   public static final String NEXT_PURCHASE_METRICS = "next_purchase_metrics";
   public static final String NEXT_PURCHASE_ROC_POINTS = "next_purchase_roc_points";
   public static final String NEXT_PURCHASE_PREDICTIONS = "next_purchase_predictions";
+  /** BG/NBD and Gamma-Gamma parameters per fit (calibration, full), with the fits' figures. */
+  public static final String CLV_MODEL_PARAMS = "clv_model_params";
+  /** Per customer: summary, P(alive), expected purchases and value over the horizon, CLV, decile. */
+  public static final String CLV_PREDICTIONS = "clv_predictions";
+  /** Calibration fit vs the holdout period, per calibration frequency: predicted, actual, errors. */
+  public static final String CLV_HOLDOUT_METRICS = "clv_holdout_metrics";
   /** Per month: revenue, growth, orders, customers (active, new, retained), returns. */
   public static final String MONTHLY_METRICS = "monthly_metrics";
   /** First-purchase-month cohort x months since: active customers, share of the cohort, revenue. */
@@ -110,6 +116,9 @@ public final class Tables {
     }
     if (table.startsWith("rollup_state_")) {
       return "rollups";
+    }
+    if (table.startsWith("clv_")) {
+      return "clv";
     }
     if (table.startsWith("ltv_")) {
       return "ltv";

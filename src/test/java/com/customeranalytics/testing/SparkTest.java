@@ -62,6 +62,15 @@ public final class SparkTest {
     return p;
   }
 
+  /** The CDNOW sample (../shared/data/cdnow_sample.csv from the repo root). */
+  public static Path cdnowFile() {
+    Path p = Paths.get(System.getProperty("ca.repo.root", ".")).resolve("../shared/data/cdnow_sample.csv").normalize();
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalStateException("CDNOW sample not found: " + p);
+    }
+    return p;
+  }
+
   public static Path write(Path dir, String name, String content) {
     try {
       Path f = dir.resolve(name);

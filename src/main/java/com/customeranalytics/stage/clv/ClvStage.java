@@ -1,0 +1,121 @@
+package com.customeranalytics.stage.clv;
+
+import com.customeranalytics.clv.ClvFits;
+import com.customeranalytics.clv.ClvScores;
+import com.customeranalytics.clv.CustomerSummary;
+import com.customeranalytics.concurrent.Parallel;
+import com.customeranalytics.config.Settings.ClvSettings;
+import com.customeranalytics.job.InputException;
+import com.customeranalytics.job.Stage;
+import com.customeranalytics.job.StageContext;
+import com.customeranalytics.job.StageResult;
+import com.customeranalytics.stage.rfm.CustomerStateSync;
+import com.customeranalytics.table.ClvTables;
+import com.customeranalytics.table.StatePlan;
+import com.customeranalytics.table.TableStore;
+import com.customeranalytics.table.Tables;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probabilistic lifetime value as of one date: the customer summary (purchase days, from rfm's
+ * customer state), BG/NBD and Gamma-Gamma fitted twice (on the calibration period, scored on the
+ * holdout; on everything, for the predictions) and three gold tables: clv_model_params,
+ * clv_predictions, clv_holdout_metrics, each replaced for the date.
+ */
+public final class ClvStage implements Stage {
+  public static final String NAME = "clv";
+  private static final Logger LOG = LoggerFactory.getLogger(ClvStage.class);
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(StageContext ctx) {
+    LocalDate asOf = ctx.asOf();
+    ClvSettings s = ctx.settings().clv();
+    TableStore tables = ctx.tables();
+    LocalDate calibrationEnd = s.calibrationEnd(asOf);
+    if (!calibrationEnd.isBefore(asOf)) {
+      throw new InputException("clv.calibration-end " + calibrationEnd + " is not before the as-of date " + asOf
+          + ": the holdout period would be empty. Set clv.calibration-end earlier, or leave it empty for the"
+          + " as-of date minus clv.holdout-days (" + s.holdoutDays + ")");
+    }
+    List<Dataset<Row>> silver = tables.readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
+    // Brings the state up to silver when rfm has not (clv run alone); after rfm it reads it as is.
+    // Never rebuilt here for a full refresh: rfm's rebuild of this run already did that.
+    StatePlan.Synced state = CustomerStateSync.sync(tables, ctx.spark(), silver.get(0), silver.get(1), false);
+    Dataset<Row> days = CustomerSummary.purchaseDays(state.table(Tables.RFM_STATE_INVOICES), asOf)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Dataset<Row>> cached = new ArrayList<>(List.of(days));
+    try {
+      Dataset<Row> full = cache(cached, CustomerSummary.summary(days, asOf, s.timeUnit));
+      long customers = full.count();
+      if (customers == 0) {
+        throw new InputException("No customer purchase on or before the as-of date " + asOf + " in "
+            + Tables.RFM_STATE_INVOICES + ": nothing to fit the clv models on (run rfm for that date first)");
+      }
+      ClvFits fullFit = ClvFits.fit(ClvTables.FULL, full, customers, s);
+      Dataset<Row> calibration = cache(cached, CustomerSummary.summary(days, calibrationEnd, s.timeUnit));
+      long calibrationCustomers = calibration.count();
+      List<Row> params = new ArrayList<>();
+      Dataset<Row> holdout;
+      String calibrationNote;
+      ClvFits calibrationFit = null;
+      if (calibrationCustomers == 0) {
+        LOG.warn("clv: no customer bought on or before the calibration end {}, so there is no calibration fit"
+            + " and no clv_holdout_metrics for {}: set clv.calibration-end (or clv.holdout-days) within the"
+            + " data", calibrationEnd, asOf);
+        holdout = ctx.spark().createDataFrame(List.of(), ClvTables.HOLDOUT_SCHEMA);
+        calibrationNote = "no calibration fit (no purchase by " + calibrationEnd + ")";
+      } else {
+        calibrationFit = ClvFits.fit(ClvTables.CALIBRATION, calibration, calibrationCustomers, s);
+        params.addAll(calibrationFit.paramRows(asOf));
+        holdout = ClvScores.holdoutMetrics(calibration, CustomerSummary.after(days, calibrationEnd), calibrationFit,
+            s, asOf, calibrationEnd);
+        calibrationNote = "calibration to " + calibrationEnd + ": " + calibrationCustomers + " customers";
+      }
+      params.addAll(fullFit.paramRows(asOf));
+      Dataset<Row> scored = cache(cached, ClvScores.predictions(full, fullFit, s, asOf));
+      Dataset<Row> predictions = ClvScores.withDecile(scored, ClvScores.decileBounds(scored));
+      Dataset<Row> paramTable = ctx.spark().createDataFrame(params, ClvTables.PARAMS_SCHEMA);
+      Dataset<Row> holdoutTable = holdout;
+      Map<String, Callable<Long>> writes = new LinkedHashMap<>();
+      writes.put(Tables.CLV_MODEL_PARAMS, () -> tables.replaceAsOf(Tables.CLV_MODEL_PARAMS, asOf, paramTable.coalesce(1)));
+      writes.put(Tables.CLV_PREDICTIONS, () -> tables.replaceAsOf(Tables.CLV_PREDICTIONS, asOf, predictions));
+      writes.put(Tables.CLV_HOLDOUT_METRICS,
+          () -> tables.replaceAsOf(Tables.CLV_HOLDOUT_METRICS, asOf, holdoutTable.coalesce(1)));
+      Map<String, Long> written = Parallel.each(writes);
+      double[] bg = fullFit.bgNbd.params;
+      String detail = String.format(Locale.ROOT, "as of %s, %s: %d customers; BG/NBD r %.4g, alpha %.4g, a %.4g, b %.4g"
+          + " (%s); %s; %d optimizer steps; %s", asOf, s.timeUnit.settingName(), customers, bg[0], bg[1], bg[2], bg[3],
+          fullFit.bgNbd.converged ? "converged" : fullFit.bgNbd.anyAtBound() ? "a parameter at its bound" : "not converged",
+          fullFit.gammaGamma == null ? "no Gamma-Gamma (no repeat customer)" : String.format(Locale.ROOT,
+              "Gamma-Gamma p %.4g, q %.4g, v %.4g", fullFit.gammaGamma.params[0], fullFit.gammaGamma.params[1],
+              fullFit.gammaGamma.params[2]),
+          fullFit.iterations + (calibrationFit == null ? 0 : calibrationFit.iterations), calibrationNote);
+      return new StageResult(state.linesRead + tables.count(Tables.RFM_STATE_INVOICES),
+          written.get(Tables.CLV_PREDICTIONS), detail);
+    } finally {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
+
+  private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> d) {
+    Dataset<Row> c = d.persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(c);
+    return c;
+  }
+}
