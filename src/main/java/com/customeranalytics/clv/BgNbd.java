@@ -19,6 +19,12 @@ public final class BgNbd {
   private BgNbd() {}
 
   public static final List<String> PARAMETERS = List.of("r", "alpha", "a", "b");
+  /**
+   * Search bounds: shapes r, a, b within MaximumLikelihood's shape bounds; alpha, a scale of the
+   * time unit, wider.
+   */
+  static final double[] LOWER = {MaximumLikelihood.SHAPE_MIN, 1e-6, MaximumLikelihood.SHAPE_MIN, MaximumLikelihood.SHAPE_MIN};
+  static final double[] UPPER = {MaximumLikelihood.SHAPE_MAX, 1e8, MaximumLikelihood.SHAPE_MAX, MaximumLikelihood.SHAPE_MAX};
 
   /**
    * One customer's log-likelihood; when {@code grad} is not null, adds {@code weight} times its

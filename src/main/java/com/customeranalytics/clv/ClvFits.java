@@ -86,7 +86,7 @@ public final class ClvFits {
         .map(r -> new Tuple2<Object, Vector>(1.0, Vectors.dense((double) r.getLong(0), r.getDouble(1))))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      MaximumLikelihood.Fit bg = MaximumLikelihood.fit(bgRows, customers, BG_NBD, BgNbd.PARAMETERS.size(),
+      MaximumLikelihood.Fit bg = MaximumLikelihood.fit(bgRows, customers, BG_NBD, BgNbd.LOWER, BgNbd.UPPER,
           s.penalizer, s.maxIterations, s.tolerance);
       report(fit, ClvTables.BG_NBD, BgNbd.PARAMETERS, bg, s);
       long repeatCustomers = ggRows.count();
@@ -96,8 +96,8 @@ public final class ClvFits {
         LOG.warn("clv {} fit: no customer has a repeat purchase day, so Gamma-Gamma is not fitted and"
             + " expected values and CLV are null", fit);
       } else {
-        gg = MaximumLikelihood.fit(ggRows, repeatCustomers, GAMMA_GAMMA, GammaGamma.PARAMETERS.size(), s.penalizer,
-            s.maxIterations, s.tolerance);
+        gg = MaximumLikelihood.fit(ggRows, repeatCustomers, GAMMA_GAMMA, GammaGamma.LOWER, GammaGamma.UPPER,
+            s.penalizer, s.maxIterations, s.tolerance);
         report(fit, ClvTables.GAMMA_GAMMA, GammaGamma.PARAMETERS, gg, s);
         correlation = repeatCustomers < 2 ? Double.NaN : repeat.stat().corr(FREQUENCY, MONETARY_VALUE);
         if (Math.abs(correlation) >= CORRELATION_WARNING) {
@@ -131,10 +131,12 @@ public final class ClvFits {
         f.converged ? "converged" : "not converged", (long) f.customers);
     for (int i = 0; i < names.size(); i++) {
       if (f.atBound[i]) {
-        LOG.warn("clv {} {}: {} ran to its bound ({}): the model degenerates on this data (the likelihood"
-            + " keeps improving as {} grows without limit); its figures are the bound's, not an estimate."
-            + " A penalizer (clv.penalizer, e.g. 0.001) keeps it finite", fit, model, names.get(i),
-            String.format(Locale.ROOT, "%.3g", f.params[i]), names.get(i));
+        LOG.warn("clv {} {}: {} ran to its bound ({}): the likelihood keeps improving as {} goes further, so"
+            + " the model degenerates on this data{}; the fit is the best within the bounds, and that"
+            + " parameter is the bound's, not an estimate. A penalizer (clv.penalizer, e.g. 0.001) keeps"
+            + " the parameters finite", fit, model, names.get(i), String.format(Locale.ROOT, "%.3g", f.params[i]),
+            names.get(i), model.equals(ClvTables.BG_NBD) && (i == 2 || i == 3)
+                ? " (a -> 0 or b -> infinity: almost no customer ever drops out)" : "");
       }
     }
     if (!f.converged && !f.anyAtBound()) {

@@ -17,6 +17,9 @@ public final class GammaGamma {
   private GammaGamma() {}
 
   public static final List<String> PARAMETERS = List.of("p", "q", "v");
+  /** Search bounds: shapes p, q within MaximumLikelihood's shape bounds; v, a scale of money, wider. */
+  static final double[] LOWER = {MaximumLikelihood.SHAPE_MIN, MaximumLikelihood.SHAPE_MIN, 1e-6};
+  static final double[] UPPER = {MaximumLikelihood.SHAPE_MAX, MaximumLikelihood.SHAPE_MAX, 1e10};
 
   /**
    * One customer's log-likelihood of mean value m over x purchases (x > 0, m > 0); when

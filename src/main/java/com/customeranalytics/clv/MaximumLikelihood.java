@@ -15,16 +15,18 @@ import scala.Tuple2;
  * Java-callable API): the optimizer runs on the driver, and each of its steps is one Spark
  * aggregation of the log-likelihood and its gradient over the cached customer summary, which
  * never leaves the executors. Parameters are fitted as logs (so they stay positive) within
- * [e^-{@value #LOG_BOUND}, e^{@value #LOG_BOUND}]; a parameter that ends at that bound is
- * reported ({@link Fit#atBound}): the model degenerates on that data (b growing without limit in
- * BG/NBD, for one). The objective is lifetimes': minus the mean log-likelihood per customer plus
- * penalizer times the sum of the squared parameters.
+ * bounds per parameter; beyond a bound the objective is flat, so a parameter the likelihood
+ * drives without limit stops there and is reported ({@link Fit#atBound}): the model degenerates
+ * on that data (in BG/NBD a -> 0 or b -> infinity: no customer ever drops out) and the fit is the
+ * best one within the bounds. The objective is lifetimes': minus the mean log-likelihood per
+ * customer plus penalizer times the sum of the squared parameters.
  */
 public final class MaximumLikelihood {
   private MaximumLikelihood() {}
 
-  /** Bound on each log-parameter (parameters within about 3e-7 .. 3.3e6). */
-  static final double LOG_BOUND = 15;
+  /** Bounds of a shape parameter (r, a, b; p, q): beyond them the model has degenerated. */
+  public static final double SHAPE_MIN = 1e-4;
+  public static final double SHAPE_MAX = 1e4;
   /** Largest gradient entry (mean objective, by log-parameters) a converged fit may end with. */
   static final double GRADIENT_TOLERANCE = 1e-3;
 
@@ -73,20 +75,22 @@ public final class MaximumLikelihood {
    * the model's summary figures), which the caller has cached. {@code customers} = the sum of
    * the weights.
    */
-  public static Fit fit(JavaRDD<Tuple2<Object, Vector>> rows, double customers, Likelihood likelihood, int parameters,
-      double penalizer, int maxIterations, double tolerance) {
+  public static Fit fit(JavaRDD<Tuple2<Object, Vector>> rows, double customers, Likelihood likelihood,
+      double[] lower, double[] upper, double penalizer, int maxIterations, double tolerance) {
+    int parameters = lower.length;
+    Bounds bounds = new Bounds(lower, upper);
     long n = rows.count();
     // MLlib's cost is the sum of the rows' losses / rows: scaled so it is the mean per customer.
     double scale = n / customers;
-    Tuple2<Vector, double[]> result = LBFGS.runLBFGS(rows.rdd(), new Loss(likelihood, scale), new Penalty(penalizer),
-        10, tolerance, maxIterations, penalizer, Vectors.zeros(parameters));
-    double[] w = clamp(result._1().toArray());
+    Tuple2<Vector, double[]> result = LBFGS.runLBFGS(rows.rdd(), new Loss(likelihood, scale, bounds),
+        new Penalty(penalizer, bounds), 10, tolerance, maxIterations, penalizer, Vectors.zeros(parameters));
+    double[] w = bounds.clamp(result._1().toArray());
     int iterations = result._2().length - 1;
     double[] params = new double[parameters];
     boolean[] atBound = new boolean[parameters];
     for (int i = 0; i < parameters; i++) {
       params[i] = Math.exp(w[i]);
-      atBound[i] = Math.abs(w[i]) >= LOG_BOUND - 1e-6;
+      atBound[i] = w[i] <= bounds.lo[i] + 1e-6 || w[i] >= bounds.hi[i] - 1e-6;
     }
     // One more pass: the log-likelihood itself (a sum, as published) and the final gradient.
     double[] total = rows.treeAggregate(new double[parameters + 1], (acc, row) -> {
@@ -112,28 +116,45 @@ public final class MaximumLikelihood {
     return new Fit(params, total[parameters], iterations, converged, atBound, customers, gradientNorm);
   }
 
-  static double[] clamp(double[] w) {
-    double[] out = w.clone();
-    for (int i = 0; i < out.length; i++) {
-      out[i] = Math.max(-LOG_BOUND, Math.min(LOG_BOUND, out[i]));
+  /** The bounds of the log-parameters. */
+  static final class Bounds implements Serializable {
+    final double[] lo;
+    final double[] hi;
+
+    Bounds(double[] lower, double[] upper) {
+      lo = new double[lower.length];
+      hi = new double[upper.length];
+      for (int i = 0; i < lower.length; i++) {
+        lo[i] = Math.log(lower[i]);
+        hi[i] = Math.log(upper[i]);
+      }
     }
-    return out;
+
+    double[] clamp(double[] w) {
+      double[] out = w.clone();
+      for (int i = 0; i < out.length; i++) {
+        out[i] = Math.max(lo[i], Math.min(hi[i], out[i]));
+      }
+      return out;
+    }
   }
 
   /** Minus the weighted log-likelihood of one row, at the clamped log-parameters. */
   static final class Loss extends Gradient {
     private final Likelihood likelihood;
     private final double scale;
+    private final Bounds bounds;
 
-    Loss(Likelihood likelihood, double scale) {
+    Loss(Likelihood likelihood, double scale, Bounds bounds) {
       this.likelihood = likelihood;
       this.scale = scale;
+      this.bounds = bounds;
     }
 
     @Override
     public double compute(Vector features, double label, Vector weights, Vector cumGradient) {
       double[] raw = weights.toArray();
-      double[] w = clamp(raw);
+      double[] w = bounds.clamp(raw);
       double[] params = new double[w.length];
       for (int i = 0; i < w.length; i++) {
         params[i] = Math.exp(w[i]);
@@ -153,9 +174,11 @@ public final class MaximumLikelihood {
   /** lifetimes' L2 penalty on the parameters (not their logs): penalizer x sum(exp(2 w)). */
   static final class Penalty extends Updater {
     private final double penalizer;
+    private final Bounds bounds;
 
-    Penalty(double penalizer) {
+    Penalty(double penalizer, Bounds bounds) {
       this.penalizer = penalizer;
+      this.bounds = bounds;
     }
 
     @Override
@@ -163,12 +186,12 @@ public final class MaximumLikelihood {
         double regParam) {
       double[] w = weightsOld.toArray().clone();
       double[] g = gradient.toArray();
-      double[] c = clamp(w);
+      double[] c = bounds.clamp(w);
       for (int i = 0; i < w.length; i++) {
         w[i] -= stepSize * (g[i] + 2 * penalizer * Math.exp(2 * c[i]));
       }
       double reg = 0;
-      for (double v : clamp(stepSize == 0 ? weightsOld.toArray() : w)) {
+      for (double v : bounds.clamp(stepSize == 0 ? weightsOld.toArray() : w)) {
         reg += penalizer * Math.exp(2 * v);
       }
       return new Tuple2<>(Vectors.dense(w), reg);

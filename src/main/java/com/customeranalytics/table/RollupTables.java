@@ -44,6 +44,12 @@ public final class RollupTables {
   public static final String Q4_VS_Q1_REVENUE = "q4_vs_q1_revenue";
   /** Named RFM segments to target for repeat buying, largest first; value = customers. */
   public static final String REPEAT_BUYING_SEGMENT = "repeat_buying_target_segment";
+  /** The top CLV decile's share of the expected value over the clv horizon (clv stage). */
+  public static final String TOP_CLV_DECILE_VALUE_SHARE = "top_clv_decile_value_share";
+  /** High-value customers (m_score 5) with P(alive) below LOW_P_ALIVE; value = customers. */
+  public static final String HIGH_VALUE_LOW_P_ALIVE = "high_value_low_p_alive";
+  /** P(alive) below this counts as "probably gone" in the insights. */
+  public static final double LOW_P_ALIVE = 0.5;
   /** Product returns value / sales revenue, all months up to the as-of date. */
   public static final String PRODUCT_RETURN_RATE = "product_return_rate";
 }

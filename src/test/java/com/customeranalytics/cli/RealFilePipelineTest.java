@@ -185,6 +185,7 @@ class RealFilePipelineTest {
         "fastest_growing_country,1,Norway,1.3481",      // 2011-09..11 vs 2011-06..08
         "fastest_growing_country,2,France,1.0413",
         "fastest_growing_country,3,Japan,0.9263",
+        "high_value_low_p_alive,1,m_score 5,0.0000",     // of 866: P(alive) ~1 for nearly all (a ~ 0.003)
         "one_time_buyer_share,1,,0.3473",                // 1,505 of 4,334
         "order_value_dip_month,1,2011-04,-0.2045",
         "order_value_dip_month,2,2011-05,-0.1544",
@@ -195,9 +196,42 @@ class RealFilePipelineTest {
         "repeat_buying_target_segment,2,Promising,164.0000",
         "repeat_buying_target_segment,3,New,74.0000",
         "revenue_outside_home_country_share,1,United Kingdom,0.1486",
+        "top_clv_decile_value_share,1,clv_decile 10,0.5049", // 433 customers
         "top_customers_revenue_share,1,top 1%,0.3220",   // 44 customers
         "top_customers_revenue_share,2,top 10%,0.6142"); // 434 customers
   }
+  @Test
+  void clvFitsTheRealFileAndSaysWhereItDegenerates() {
+    // Days; calibration to 2011-06-12 (180 days before 2011-12-09). The full fit is interior; the
+    // calibration fit drives a to its bound (a -> 0: almost no customer drops out) and says so.
+    assertThat(query("SELECT fit, model, parameter, CAST(round(value, 4) AS DECIMAL(14, 4)) AS value,"
+        + " CAST(round(log_likelihood, 1) AS DECIMAL(12, 1)) AS ll, converged, at_bound, customers FROM clv_model_params"
+        + " WHERE parameter != 'frequency_monetary_correlation' ORDER BY fit, model, parameter")).containsExactly(
+        "fit,model,parameter,value,ll,converged,at_bound,customers",
+        "calibration,bg_nbd,a,0.0001,-21971.5,true,true,2819",
+        "calibration,bg_nbd,alpha,62.4136,-21971.5,true,false,2819",
+        "calibration,bg_nbd,b,4764.2316,-21971.5,true,false,2819",
+        "calibration,bg_nbd,r,0.7421,-21971.5,true,false,2819",
+        "calibration,gamma_gamma,p,3.3834,-9713.9,true,false,1421",
+        "calibration,gamma_gamma,q,3.0998,-9713.9,true,false,1421",
+        "calibration,gamma_gamma,v,256.0572,-9713.9,true,false,1421",
+        "full,bg_nbd,a,0.0031,-61480.1,true,false,4334",
+        "full,bg_nbd,alpha,69.0908,-61480.1,true,false,4334",
+        "full,bg_nbd,b,7.2493,-61480.1,true,false,4334",
+        "full,bg_nbd,r,0.8229,-61480.1,true,false,4334",
+        "full,gamma_gamma,p,2.2593,-18934.7,true,false,2776",
+        "full,gamma_gamma,q,3.4100,-18934.7,true,false,2776",
+        "full,gamma_gamma,v,437.5380,-18934.7,true,false,2776");
+    assertThat(query("SELECT count(*) AS n, count(clv) AS with_clv, min(clv_decile) AS lo, max(clv_decile) AS hi,"
+        + " CAST(round(sum(clv), 2) AS DECIMAL(14, 2)) AS value FROM clv_predictions"))
+        .containsExactly("n,with_clv,lo,hi,value", "4334,4334,1,10,4347743.79");
+    // The model beats carrying each customer's calibration purchase rate forward.
+    assertThat(query("SELECT customers, round(actual, 3) AS actual, round(predicted, 3) AS predicted, round(rmse, 3)"
+        + " AS rmse, round(baseline_rmse, 3) AS baseline_rmse FROM clv_holdout_metrics WHERE target = 'purchases'"
+        + " AND frequency_bucket = 'all'")).containsExactly("customers,actual,predicted,rmse,baseline_rmse",
+        "2819,2.407,2.14,2.493,2.627");
+  }
+
   /** The report stage's bundle for the real file's as-of date. */
   private static Path bundle() {
     return wh.resolve("reports/2011-12-09");
@@ -217,8 +251,8 @@ class RealFilePipelineTest {
         rows.put(name, name.endsWith(".csv") ? lines(f).size() - 1 : -1);
       }
     }
-    assertThat(rows.keySet()).containsExactly("cohort_retention.csv", "country_rollup.csv", "customer_sample.csv",
-        "insights.csv", "kmeans_k_selection.csv", "ltv_class_boundaries.csv", "ltv_model_metrics.csv",
+    assertThat(rows.keySet()).containsExactly("clv_by_segment.csv", "clv_holdout_metrics.csv", "clv_model_params.csv",
+        "clv_p_alive.csv", "cohort_retention.csv", "country_rollup.csv", "customer_sample.csv", "insights.csv", "kmeans_k_selection.csv", "ltv_class_boundaries.csv", "ltv_model_metrics.csv",
         "ltv_roc_points.csv", "monthly_metrics.csv", "next_purchase_metrics.csv", "next_purchase_roc_points.csv",
         "report.html", "rfm_cluster_profiles.csv", "segment_summary.csv", "summary.json");
     // The summary tables, whole, for the as-of date; the customer sample bounded: no file is
@@ -226,8 +260,9 @@ class RealFilePipelineTest {
     assertThat(rows).containsEntry("customer_sample.csv", 2000).containsEntry("monthly_metrics.csv", 13)
         .containsEntry("kmeans_k_selection.csv", 27).containsEntry("rfm_cluster_profiles.csv", 12)
         .containsEntry("ltv_model_metrics.csv", 2).containsEntry("next_purchase_metrics.csv", 2)
-        .containsEntry("insights.csv", 15).containsEntry("cohort_retention.csv", 91)
-        .containsEntry("ltv_class_boundaries.csv", 3);
+        .containsEntry("insights.csv", 17).containsEntry("cohort_retention.csv", 91)
+        .containsEntry("ltv_class_boundaries.csv", 3).containsEntry("clv_holdout_metrics.csv", 16)
+        .containsEntry("clv_by_segment.csv", 11);
     for (Map.Entry<String, Integer> e : rows.entrySet()) {
       assertThat(e.getValue()).as(e.getKey()).isLessThan(4334);
     }
@@ -255,17 +290,20 @@ class RealFilePipelineTest {
     assertThat(h.get("best_models").has("next_purchase")).isTrue();
     List<String> stages = new ArrayList<>();
     s.get("stages").forEach(st -> stages.add(st.get("stage").asText()));
-    assertThat(stages).containsExactly("ingest", "clean", "rfm", "segment", "ltv", "next_purchase", "rollups");
+    assertThat(stages).containsExactly("ingest", "clean", "rfm", "segment", "ltv", "next_purchase", "clv", "rollups");
     List<String> files = new ArrayList<>();
     s.get("files").forEach(f -> files.add(f.get("file").asText()));
-    assertThat(files).contains("customer_sample.csv", "summary.json", "report.html").hasSize(15);
+    assertThat(files).contains("customer_sample.csv", "summary.json", "report.html").hasSize(19);
 
     String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
     assertThat(html).doesNotContain("<script").doesNotContain("Not in this bundle")
         .contains("Revenue peaked in 2011-11 at 1,452,116")
         .contains("United Kingdom brings 85% of revenue");
-    // Elbow x3, silhouette, clusters, segments x2, LTV scatter, per task F1 + 3 ROC, monthly x3, countries.
-    assertThat(html.split("<svg ", -1).length - 1).isEqualTo(20);
+    // Elbow x3, silhouette, clusters, segments x2, LTV scatter, per task F1 + 3 ROC, monthly x3, countries,
+    // clv: P(alive), calibration, CLV by segment.
+    assertThat(html.split("<svg ", -1).length - 1).isEqualTo(23);
+    assertThat(html).contains("P(alive): customers per tenth", "Holdout purchases per calibration purchases",
+        "a parameter ran to its search bound");
     assertThat(html.split("<table class=\"heatmap\"", -1).length - 1).isEqualTo(3); // 2 confusion matrices, cohorts
   }
 

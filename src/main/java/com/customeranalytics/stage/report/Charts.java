@@ -39,6 +39,8 @@ import static com.customeranalytics.table.Columns.WEIGHTED_F1;
 
 import com.customeranalytics.table.ModelTables;
 import com.customeranalytics.table.RollupTables;
+import com.customeranalytics.table.ClvTables;
+import com.customeranalytics.table.Columns;
 import com.customeranalytics.table.SegmentTables;
 import com.customeranalytics.table.Tables;
 import java.util.ArrayList;
@@ -71,6 +73,7 @@ final class Charts {
     out.add(monthly(d));
     out.add(cohorts(d));
     out.add(countries(d, topCountries));
+    out.add(clv(d));
     out.add(insights(d));
     return out;
   }
@@ -109,6 +112,109 @@ final class Charts {
     String reading = "Best silhouette per dimension: " + String.join(", ", best)
         + (chosen.isEmpty() ? "" : "; the run used k = " + String.join(", ", chosen)) + ".";
     return new Section("k-selection", title, reading, charts);
+  }
+
+  /**
+   * The clv stage: the fits' parameters, the P(alive) distribution, the calibration chart
+   * (lifetimes' plot_calibration_purchases_vs_holdout_purchases: mean holdout purchases per
+   * calibration frequency, actual against the model and the naive baseline) and CLV by named RFM
+   * segment.
+   */
+  static Section clv(ReportData d) {
+    String title = "Lifetime value: BG/NBD and Gamma-Gamma";
+    Optional<Extract> ps = d.get(Tables.CLV_MODEL_PARAMS);
+    Optional<Extract> alive = d.get(ReportData.CLV_P_ALIVE);
+    if (ps.isEmpty() || alive.isEmpty()) {
+      return Section.missing("clv", title, Tables.CLV_MODEL_PARAMS + " and " + Tables.CLV_PREDICTIONS);
+    }
+    List<String> charts = new ArrayList<>();
+    List<String> readings = new ArrayList<>();
+    Extract full = ps.get().where(Columns.FIT, ClvTables.FULL);
+    StringBuilder fit = new StringBuilder("Full fit: BG/NBD");
+    boolean bounded = false;
+    for (Object[] r : full.rows()) {
+      if (full.str(r, MODEL).equals(ClvTables.GAMMA_GAMMA) && full.str(r, Columns.PARAMETER).equals("p")) {
+        fit.append("; Gamma-Gamma");
+      }
+      if (!full.str(r, Columns.PARAMETER).equals(ClvTables.FREQUENCY_MONETARY_CORRELATION)) {
+        fit.append(' ').append(full.str(r, Columns.PARAMETER)).append(' ').append(Svg.compact(full.num(r, Columns.VALUE)));
+        bounded |= full.bool(r, Columns.AT_BOUND);
+      } else {
+        readings.add(String.format(Locale.ROOT, "frequency / value correlation %.2f (the model assumes ~0)",
+            full.num(r, Columns.VALUE)));
+      }
+    }
+    if (bounded) {
+      fit.append(" (a parameter ran to its search bound: the model degenerates on this data)");
+    }
+    readings.add(0, fit.toString());
+    Extract a = alive.get();
+    List<String> bins = new ArrayList<>();
+    double[] customers = new double[10];
+    for (int i = 0; i < 10; i++) {
+      bins.add(String.format(Locale.ROOT, "%.1f-%.1f", i / 10.0, (i + 1) / 10.0));
+    }
+    for (Object[] r : a.rows()) {
+      customers[(int) a.num(r, ReportData.BIN)] = a.num(r, CUSTOMERS);
+    }
+    charts.add(Svg.bars("P(alive): customers per tenth", "customers", bins, List.of(Svg.Series.of("customers", customers)),
+        v -> String.format(Locale.ROOT, "%,.0f", v)));
+    d.get(Tables.CLV_HOLDOUT_METRICS).ifPresent(h -> {
+      Extract p = h.where(Columns.TARGET, ClvTables.PURCHASES);
+      List<String> buckets = new ArrayList<>();
+      List<Object[]> rows = new ArrayList<>();
+      for (Object[] r : p.rows()) {
+        if (!p.str(r, Columns.FREQUENCY_BUCKET).equals(ClvTables.ALL_BUCKETS)) {
+          rows.add(r);
+        }
+      }
+      rows.sort(Comparator.comparing((Object[] r) -> p.str(r, Columns.FREQUENCY_BUCKET)));
+      double[] actual = new double[rows.size()];
+      double[] model = new double[rows.size()];
+      double[] baseline = new double[rows.size()];
+      for (int i = 0; i < rows.size(); i++) {
+        buckets.add(p.str(rows.get(i), Columns.FREQUENCY_BUCKET));
+        actual[i] = p.num(rows.get(i), Columns.ACTUAL);
+        model[i] = p.num(rows.get(i), Columns.PREDICTED);
+        baseline[i] = p.num(rows.get(i), Columns.BASELINE);
+      }
+      charts.add(Svg.bars("Holdout purchases per calibration purchases: actual vs model", "mean holdout purchases",
+          buckets, List.of(Svg.Series.of("actual", actual), Svg.Series.of("BG/NBD", model),
+              Svg.Series.of("rate carried forward", baseline)), v -> String.format(Locale.ROOT, "%.2f", v)));
+      for (Object[] r : p.rows()) {
+        if (p.str(r, Columns.FREQUENCY_BUCKET).equals(ClvTables.ALL_BUCKETS)) {
+          readings.add(String.format(Locale.ROOT, "holdout purchases: RMSE %.2f against %.2f for the rate carried"
+              + " forward", p.num(r, Columns.RMSE), p.num(r, Columns.BASELINE_RMSE)));
+        }
+      }
+    });
+    d.get(ReportData.CLV_BY_SEGMENT).ifPresent(seg -> {
+      double total = 0;
+      double all = 0;
+      for (Object[] r : seg.rows()) {
+        total += seg.num(r, ReportData.EXPECTED_VALUE);
+        all += seg.num(r, CUSTOMERS);
+      }
+      List<String> names = new ArrayList<>();
+      double[] customerShare = new double[seg.size()];
+      double[] valueShare = new double[seg.size()];
+      for (int i = 0; i < seg.size(); i++) {
+        Object[] r = seg.rows().get(i);
+        names.add(seg.str(r, Columns.RFM_SEGMENT));
+        customerShare[i] = 100 * seg.num(r, CUSTOMERS) / all;
+        valueShare[i] = total == 0 ? Double.NaN : 100 * seg.num(r, ReportData.EXPECTED_VALUE) / total;
+      }
+      charts.add(Svg.bars("Named RFM segments: share of customers and of expected value (%)", "%", names,
+          List.of(Svg.Series.of("customers %", customerShare), Svg.Series.of("expected value %", valueShare)),
+          v -> String.format(Locale.ROOT, "%.0f", v)));
+      if (seg.size() > 0 && total > 0) {
+        Object[] top = seg.rows().get(0);
+        readings.add(String.format(Locale.ROOT, "%s hold %s of expected value (mean CLV %s, mean P(alive) %.2f)",
+            seg.str(top, Columns.RFM_SEGMENT), pct(seg.num(top, ReportData.EXPECTED_VALUE) / total),
+            Svg.compact(seg.num(top, ReportData.MEAN_CLV)), seg.num(top, ReportData.MEAN_P_ALIVE)));
+      }
+    });
+    return new Section("clv", title, String.join("; ", readings) + ".", charts);
   }
 
   /** Customers per cluster of each of R, F, M. */

@@ -86,7 +86,18 @@ public final class ReportData {
     SUMMARY_TABLES.put(Tables.COHORT_RETENTION, new String[] {COHORT_MONTH, MONTHS_SINCE_FIRST});
     SUMMARY_TABLES.put(Tables.COUNTRY_ROLLUP, new String[] {COUNTRY, MONTH});
     SUMMARY_TABLES.put(Tables.INSIGHTS, new String[] {METRIC, RANK});
+    SUMMARY_TABLES.put(Tables.CLV_MODEL_PARAMS, new String[] {Columns.FIT, MODEL, Columns.PARAMETER});
+    SUMMARY_TABLES.put(Tables.CLV_HOLDOUT_METRICS, new String[] {Columns.TARGET, Columns.FREQUENCY_BUCKET});
   }
+
+  /** clv_p_alive.csv: customers and expected value per tenth of P(alive) (from clv_predictions). */
+  public static final String CLV_P_ALIVE = "clv_p_alive";
+  /** clv_by_segment.csv: per named RFM segment, customers, mean CLV, expected value, mean P(alive). */
+  public static final String CLV_BY_SEGMENT = "clv_by_segment";
+  static final String BIN = "p_alive_bin";
+  static final String MEAN_CLV = "mean_clv";
+  static final String EXPECTED_VALUE = "expected_value";
+  static final String MEAN_P_ALIVE = "mean_p_alive";
 
   /**
    * Tables a model stage writes only when it trains (and the k sweep, run on the same schedule):
@@ -183,6 +194,7 @@ public final class ReportData {
       missing.add(new Missing(CUSTOMER_SAMPLE + ".csv", Tables.LTV_TRAINING_SET,
           "table not found: the sample's label_revenue and ltv_class are empty"));
     }
+    clv(tables, asOf, extracts, missing);
     Optional<Extract> runs = Optional.empty();
     if (tables.exists(Tables.JOB_RUNS)) {
       // The latest run of each stage behind this date's tables, whichever pipeline run it was in:
@@ -196,6 +208,44 @@ public final class ReportData {
               RUN_ID))));
     }
     return new ReportData(asOf, extracts, missing, runs);
+  }
+
+  /**
+   * The clv extracts: aggregates of the date's clv_predictions (per P(alive) tenth; per named RFM
+   * segment, joined with customer_segments), computed by Spark; only their few rows reach here.
+   */
+  static void clv(TableStore tables, LocalDate asOf, Map<String, Extract> extracts, List<Missing> missing) {
+    Dataset<Row> predictions = tables.exists(Tables.CLV_PREDICTIONS) ? tables.readAsOf(Tables.CLV_PREDICTIONS, asOf)
+        : null;
+    if (predictions == null || predictions.isEmpty()) {
+      missing.add(new Missing(CLV_P_ALIVE + ".csv", Tables.CLV_PREDICTIONS, "no rows as of " + asOf + ": run the clv stage"));
+      missing.add(new Missing(CLV_BY_SEGMENT + ".csv", Tables.CLV_PREDICTIONS, "no rows as of " + asOf + ": run the clv stage"));
+      return;
+    }
+    Column bin = org.apache.spark.sql.functions.least(org.apache.spark.sql.functions.floor(
+        col(Columns.P_ALIVE).multiply(10)), lit(9)).cast("int");
+    extracts.put(CLV_P_ALIVE, Extract.collect(CLV_P_ALIVE, predictions.groupBy(bin.as(BIN))
+        .agg(org.apache.spark.sql.functions.count(lit(1)).as(Columns.CUSTOMERS),
+            org.apache.spark.sql.functions.sum(col(Columns.CLV)).as(EXPECTED_VALUE))
+        .orderBy(BIN)));
+    if (!tables.exists(Tables.CUSTOMER_SEGMENTS)) {
+      missing.add(new Missing(CLV_BY_SEGMENT + ".csv", Tables.CUSTOMER_SEGMENTS, "table not found: run the segment stage"));
+      return;
+    }
+    Dataset<Row> segments = tables.readAsOf(Tables.CUSTOMER_SEGMENTS, asOf).select(CUSTOMER_ID, RFM_SEGMENT);
+    Extract bySegment = Extract.collect(CLV_BY_SEGMENT, predictions
+        .join(segments, predictions.col(CUSTOMER_ID).equalTo(segments.col(CUSTOMER_ID)))
+        .groupBy(col(RFM_SEGMENT))
+        .agg(org.apache.spark.sql.functions.count(lit(1)).as(Columns.CUSTOMERS),
+            org.apache.spark.sql.functions.avg(col(Columns.CLV)).as(MEAN_CLV),
+            org.apache.spark.sql.functions.sum(col(Columns.CLV)).as(EXPECTED_VALUE),
+            org.apache.spark.sql.functions.avg(col(Columns.P_ALIVE)).as(MEAN_P_ALIVE))
+        .orderBy(col(EXPECTED_VALUE).desc_nulls_last(), col(RFM_SEGMENT)));
+    if (bySegment.size() == 0) {
+      missing.add(new Missing(CLV_BY_SEGMENT + ".csv", Tables.CUSTOMER_SEGMENTS, "no rows as of " + asOf));
+    } else {
+      extracts.put(CLV_BY_SEGMENT, bySegment);
+    }
   }
 
   /**

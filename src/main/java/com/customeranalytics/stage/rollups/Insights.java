@@ -1,6 +1,10 @@
 package com.customeranalytics.stage.rollups;
 
 import static com.customeranalytics.table.Columns.AVG_ORDER_VALUE;
+import static com.customeranalytics.table.Columns.CLV;
+import static com.customeranalytics.table.Columns.CLV_DECILE;
+import static com.customeranalytics.table.Columns.M_SCORE;
+import static com.customeranalytics.table.Columns.P_ALIVE;
 import static com.customeranalytics.table.Columns.COMPLETE_MONTH;
 import static com.customeranalytics.table.Columns.COUNTRY;
 import static com.customeranalytics.table.Columns.CUSTOMERS;
@@ -44,6 +48,7 @@ import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import com.customeranalytics.table.RollupTables;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +78,15 @@ public final class Insights {
    */
   public static Dataset<Row> compute(Dataset<Row> invoices, Dataset<Row> monthly, Dataset<Row> countries,
       Dataset<Row> segmentSummary, LocalDate asOf, RollupsSettings s) {
+    return compute(invoices, monthly, countries, segmentSummary, Optional.empty(), asOf, s);
+  }
+
+  /**
+   * As above, with the clv stage's figures when it ran for the date: {@code clv} = that date's
+   * clv_predictions joined with its customer_segments (m_score), see {@link #clvFigures}.
+   */
+  public static Dataset<Row> compute(Dataset<Row> invoices, Dataset<Row> monthly, Dataset<Row> countries,
+      Dataset<Row> segmentSummary, Optional<ClvInput> clv, LocalDate asOf, RollupsSettings s) {
     List<Row> months = monthly.select(MONTH, COMPLETE_MONTH, REVENUE, ORDERS, AVG_ORDER_VALUE, RETURNS_VALUE)
         .orderBy(MONTH).collectAsList();
     Insights.Rows out = new Insights.Rows(asOf);
@@ -82,8 +96,49 @@ public final class Insights {
     quarters(months, asOf, out);
     repeatBuyingSegments(segmentSummary, s, out);
     productReturns(months, out);
+    clv.ifPresent(c -> clvFigures(c, out));
     SparkSession spark = invoices.sparkSession();
     return spark.createDataFrame(out.rows, INSIGHTS_SCHEMA);
+  }
+
+  /** The clv stage's rows for the insights: its predictions and the date's segments, the horizon. */
+  public static final class ClvInput {
+    final Dataset<Row> predictions;
+    final Dataset<Row> segments;
+    final int horizonDays;
+
+    public ClvInput(Dataset<Row> predictions, Dataset<Row> segments, int horizonDays) {
+      this.predictions = predictions;
+      this.segments = segments;
+      this.horizonDays = horizonDays;
+    }
+  }
+
+  /**
+   * The top CLV decile's share of expected value, and the high-value customers (m_score 5: the
+   * top fifth by revenue) the BG/NBD model thinks are probably gone (P(alive) below
+   * {@link RollupTables#LOW_P_ALIVE}). One aggregation over the customers.
+   */
+  static void clvFigures(ClvInput c, Rows out) {
+    Dataset<Row> joined = c.predictions.join(c.segments.select(col(CUSTOMER_ID), col(M_SCORE)),
+        c.predictions.col(CUSTOMER_ID).equalTo(c.segments.col(CUSTOMER_ID)), "left");
+    Column top = col(CLV_DECILE).equalTo(10);
+    Column highValue = col(M_SCORE).equalTo(5);
+    Row f = joined.agg(sum(col(CLV)), sum(when(top, col(CLV))), count(when(top, lit(1))),
+        count(when(highValue, lit(1))), count(when(highValue.and(col(P_ALIVE).lt(RollupTables.LOW_P_ALIVE)), lit(1))))
+        .head();
+    if (f.isNullAt(0) || f.getDouble(0) <= 0) {
+      return; // no CLV (no Gamma-Gamma fit): nothing to say
+    }
+    double share = f.isNullAt(1) ? 0 : f.getDouble(1) / f.getDouble(0);
+    out.add(RollupTables.TOP_CLV_DECILE_VALUE_SHARE, 1, "clv_decile 10", share, String.format(Locale.ROOT,
+        "The top CLV decile (%,d customers) holds %s of the expected value of the next %d days (%s of %s).",
+        f.getLong(2), pct(share), c.horizonDays, money(f.isNullAt(1) ? 0 : f.getDouble(1)), money(f.getDouble(0))));
+    long high = f.getLong(3);
+    long atRisk = f.getLong(4);
+    out.add(RollupTables.HIGH_VALUE_LOW_P_ALIVE, 1, "m_score 5", (double) atRisk, String.format(Locale.ROOT,
+        "%,d of the %,d high-value customers (the top fifth by revenue, m_score 5) have P(alive) below %.1f:"
+            + " valuable customers the model thinks may have stopped buying.", atRisk, high, RollupTables.LOW_P_ALIVE));
   }
 
   /** One-time buyers, and the top customers' share of customer revenue. */

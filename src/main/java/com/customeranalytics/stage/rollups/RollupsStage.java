@@ -83,6 +83,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -159,7 +160,14 @@ public final class RollupsStage implements Stage {
     // Kept per day, the state gives the as-of date's figures: no silver line is read here.
     Dataset<Row> invoices = RollupState.upTo(state.table(Tables.ROLLUP_STATE_INVOICES), asOf);
     Dataset<Row> returned = RollupState.upTo(state.table(Tables.ROLLUP_STATE_RETURNS), asOf);
-    Result r = computeFrom(invoices, returned, segments, asOf, ctx.settings());
+    Optional<Insights.ClvInput> clv = Optional.empty();
+    if (tables.exists(Tables.CLV_PREDICTIONS)) {
+      Dataset<Row> predictions = tables.readAsOf(Tables.CLV_PREDICTIONS, asOf);
+      if (!predictions.isEmpty()) { // the clv stage ran for this date
+        clv = Optional.of(new Insights.ClvInput(predictions, segments, ctx.settings().clv().horizonDays));
+      }
+    }
+    Result r = computeFrom(invoices, returned, segments, clv, asOf, ctx.settings());
     try {
       // Every output is a small aggregate: one file per as-of date is plenty. Independent
       // tables, written side by side.
@@ -189,7 +197,7 @@ public final class RollupsStage implements Stage {
   public static Result compute(Dataset<Row> sales, Dataset<Row> returns, Dataset<Row> segments,
       LocalDate asOf, Settings settings) {
     return computeFrom(RollupState.invoices(Rfm.upTo(sales, asOf)), RollupState.returns(Rfm.upTo(returns, asOf)),
-        segments, asOf, settings);
+        segments, Optional.empty(), asOf, settings);
   }
 
   /**
@@ -197,7 +205,7 @@ public final class RollupsStage implements Stage {
    * {@code asOf} and that date's customer_segments rows.
    */
   static Result computeFrom(Dataset<Row> invoiceRows, Dataset<Row> returnRows, Dataset<Row> segments,
-      LocalDate asOf, Settings settings) {
+      Optional<Insights.ClvInput> clv, LocalDate asOf, Settings settings) {
     // Read by every table: kept instead of recomputed from the state or the lines.
     Dataset<Row> invoices = invoiceRows.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> productReturns = RollupState.productReturns(returnRows, settings.clean().nonProductCodes);
@@ -210,7 +218,7 @@ public final class RollupsStage implements Stage {
     List<Dataset<Row>> cached = List.of(invoices, customerMonths, monthly, countries, segmentSummary);
     Dataset<Row> insights;
     try {
-      insights = Insights.compute(invoices, monthly, countries, segmentSummary, asOf, settings.rollups());
+      insights = Insights.compute(invoices, monthly, countries, segmentSummary, clv, asOf, settings.rollups());
     } catch (RuntimeException e) {
       cached.forEach(Dataset::unpersist);
       throw e;
