@@ -39,10 +39,11 @@ public final class ClvFits {
   static final double CORRELATION_WARNING = 0.3;
 
   /**
-   * Partitions of the fits' rows. Two, in a fixed order: Spark adds the partitions' partial sums
-   * in the order their tasks finish, and with more than two that order changes the last bits of
-   * the sums, then the optimizer's path; with two (0 + a + b = 0 + b + a) the same data gives the
-   * same parameters to the bit.
+   * Partitions of the fits' rows: two, each row placed by a hash of its values and each partition
+   * sorted, so what a partition sums, and in which order, does not depend on how the input was
+   * partitioned. Spark adds the partitions' partial sums in the order their tasks finish; with
+   * more than two that order changes the last bits of the sums, then the optimizer's path; with
+   * two (0 + a + b = 0 + b + a) the same data gives the same parameters to the bit.
    */
   static final int PARTITIONS = 2;
 
@@ -76,13 +77,15 @@ public final class ClvFits {
    */
   public static ClvFits fit(String fit, Dataset<Row> summary, long customers, ClvSettings s) {
     JavaRDD<Tuple2<Object, Vector>> bgRows = summary.groupBy(col(FREQUENCY), col(RECENCY), col(T))
-        .agg(count(lit(1)).as("_w")).coalesce(PARTITIONS).sortWithinPartitions(FREQUENCY, RECENCY, T).javaRDD()
+        .agg(count(lit(1)).as("_w")).repartition(PARTITIONS, col(FREQUENCY), col(RECENCY), col(T))
+        .sortWithinPartitions(FREQUENCY, RECENCY, T).javaRDD()
         .map(r -> new Tuple2<Object, Vector>((double) r.getLong(3),
             Vectors.dense((double) r.getLong(0), r.getDouble(1), r.getDouble(2))))
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> repeat = summary.filter(col(FREQUENCY).gt(0).and(col(MONETARY_VALUE).gt(0)));
     JavaRDD<Tuple2<Object, Vector>> ggRows = repeat.select(col(FREQUENCY), col(MONETARY_VALUE))
-        .coalesce(PARTITIONS).sortWithinPartitions(FREQUENCY, MONETARY_VALUE).javaRDD()
+        .repartition(PARTITIONS, col(FREQUENCY), col(MONETARY_VALUE)).sortWithinPartitions(FREQUENCY, MONETARY_VALUE)
+        .javaRDD()
         .map(r -> new Tuple2<Object, Vector>(1.0, Vectors.dense((double) r.getLong(0), r.getDouble(1))))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -99,7 +102,7 @@ public final class ClvFits {
         gg = MaximumLikelihood.fit(ggRows, repeatCustomers, GAMMA_GAMMA, GammaGamma.LOWER, GammaGamma.UPPER,
             s.penalizer, s.maxIterations, s.tolerance);
         report(fit, ClvTables.GAMMA_GAMMA, GammaGamma.PARAMETERS, gg, s);
-        correlation = repeatCustomers < 2 ? Double.NaN : repeat.stat().corr(FREQUENCY, MONETARY_VALUE);
+        correlation = correlation(ggRows);
         if (Math.abs(correlation) >= CORRELATION_WARNING) {
           LOG.warn("clv {} fit: frequency and monetary value correlate at {} over {} repeat customers;"
               + " Gamma-Gamma assumes they do not, so its expected values lean that way", fit,
@@ -118,6 +121,34 @@ public final class ClvFits {
       bgRows.unpersist(false);
       ggRows.unpersist(false);
     }
+  }
+
+  /**
+   * Pearson correlation of the rows' two features, in two passes (means, then centred sums: no
+   * cancellation) over the same fixed partitions, so the same data gives the same figure.
+   */
+  static double correlation(JavaRDD<Tuple2<Object, Vector>> rows) {
+    double[] sums = sum(rows, r -> new double[] {1, r.apply(0), r.apply(1)});
+    double n = sums[0];
+    if (n < 2) {
+      return Double.NaN;
+    }
+    double mx = sums[1] / n;
+    double my = sums[2] / n;
+    double[] c = sum(rows, r -> new double[] {(r.apply(0) - mx) * (r.apply(0) - mx), (r.apply(1) - my) * (r.apply(1) - my),
+        (r.apply(0) - mx) * (r.apply(1) - my)});
+    return c[0] <= 0 || c[1] <= 0 ? Double.NaN : c[2] / Math.sqrt(c[0] * c[1]);
+  }
+
+  private static double[] sum(JavaRDD<Tuple2<Object, Vector>> rows,
+      org.apache.spark.api.java.function.Function<Vector, double[]> terms) {
+    return rows.map(r -> terms.call(r._2())).reduce((a, b) -> {
+      double[] out = new double[a.length];
+      for (int i = 0; i < a.length; i++) {
+        out[i] = a[i] + b[i];
+      }
+      return out;
+    });
   }
 
   private static void report(String fit, String model, List<String> names, MaximumLikelihood.Fit f, ClvSettings s) {

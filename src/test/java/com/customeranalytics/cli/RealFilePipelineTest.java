@@ -204,24 +204,29 @@ class RealFilePipelineTest {
   void clvFitsTheRealFileAndSaysWhereItDegenerates() {
     // Days; calibration to 2011-06-12 (180 days before 2011-12-09). The full fit is interior; the
     // calibration fit drives a to its bound (a -> 0: almost no customer drops out) and says so.
-    assertThat(query("SELECT fit, model, parameter, CAST(round(value, 4) AS DECIMAL(14, 4)) AS value,"
+    // Three decimals: the last bits of a sum may differ between JVMs and CPUs. The calibration b
+    // sits in the flat direction the degenerate fit runs along, so it is checked to 1%.
+    assertThat(query("SELECT fit, model, parameter, CAST(round(value, 3) AS DECIMAL(14, 3)) AS value,"
         + " CAST(round(log_likelihood, 1) AS DECIMAL(12, 1)) AS ll, converged, at_bound, customers FROM clv_model_params"
-        + " WHERE parameter != 'frequency_monetary_correlation' ORDER BY fit, model, parameter")).containsExactly(
+        + " WHERE parameter != 'frequency_monetary_correlation' AND NOT (fit = 'calibration' AND parameter = 'b')"
+        + " ORDER BY fit, model, parameter")).containsExactly(
         "fit,model,parameter,value,ll,converged,at_bound,customers",
-        "calibration,bg_nbd,a,0.0001,-21971.5,true,true,2819",
-        "calibration,bg_nbd,alpha,62.4136,-21971.5,true,false,2819",
-        "calibration,bg_nbd,b,4764.2316,-21971.5,true,false,2819",
-        "calibration,bg_nbd,r,0.7421,-21971.5,true,false,2819",
-        "calibration,gamma_gamma,p,3.3834,-9713.9,true,false,1421",
-        "calibration,gamma_gamma,q,3.0998,-9713.9,true,false,1421",
-        "calibration,gamma_gamma,v,256.0572,-9713.9,true,false,1421",
-        "full,bg_nbd,a,0.0031,-61480.1,true,false,4334",
-        "full,bg_nbd,alpha,69.0908,-61480.1,true,false,4334",
-        "full,bg_nbd,b,7.2493,-61480.1,true,false,4334",
-        "full,bg_nbd,r,0.8229,-61480.1,true,false,4334",
-        "full,gamma_gamma,p,2.2593,-18934.7,true,false,2776",
-        "full,gamma_gamma,q,3.4100,-18934.7,true,false,2776",
-        "full,gamma_gamma,v,437.5380,-18934.7,true,false,2776");
+        "calibration,bg_nbd,a,0.000,-21971.5,true,true,2819",
+        "calibration,bg_nbd,alpha,62.414,-21971.5,true,false,2819",
+        "calibration,bg_nbd,r,0.742,-21971.5,true,false,2819",
+        "calibration,gamma_gamma,p,3.383,-9713.9,true,false,1421",
+        "calibration,gamma_gamma,q,3.100,-9713.9,true,false,1421",
+        "calibration,gamma_gamma,v,256.057,-9713.9,true,false,1421",
+        "full,bg_nbd,a,0.003,-61480.1,true,false,4334",
+        "full,bg_nbd,alpha,69.091,-61480.1,true,false,4334",
+        "full,bg_nbd,b,7.249,-61480.1,true,false,4334",
+        "full,bg_nbd,r,0.823,-61480.1,true,false,4334",
+        "full,gamma_gamma,p,2.259,-18934.7,true,false,2776",
+        "full,gamma_gamma,q,3.410,-18934.7,true,false,2776",
+        "full,gamma_gamma,v,437.538,-18934.7,true,false,2776");
+    double b = Double.parseDouble(query("SELECT value FROM clv_model_params WHERE fit = 'calibration'"
+        + " AND parameter = 'b'")[1]);
+    assertThat(b).isBetween(4764.0 * 0.99, 4764.0 * 1.01);
     assertThat(query("SELECT count(*) AS n, count(clv) AS with_clv, min(clv_decile) AS lo, max(clv_decile) AS hi,"
         + " CAST(round(sum(clv), 2) AS DECIMAL(14, 2)) AS value FROM clv_predictions"))
         .containsExactly("n,with_clv,lo,hi,value", "4334,4334,1,10,4347743.79");
@@ -303,7 +308,7 @@ class RealFilePipelineTest {
     // clv: P(alive), calibration, CLV by segment.
     assertThat(html.split("<svg ", -1).length - 1).isEqualTo(23);
     assertThat(html).contains("P(alive): customers per tenth", "Holdout purchases per calibration purchases",
-        "a parameter ran to its search bound");
+        "at their search bound, where the model degenerates on this data: calibration bg_nbd a");
     assertThat(html.split("<table class=\"heatmap\"", -1).length - 1).isEqualTo(3); // 2 confusion matrices, cohorts
   }
 

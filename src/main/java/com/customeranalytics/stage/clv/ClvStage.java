@@ -9,7 +9,6 @@ import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
-import com.customeranalytics.stage.rfm.CustomerStateSync;
 import com.customeranalytics.table.ClvTables;
 import com.customeranalytics.table.StatePlan;
 import com.customeranalytics.table.TableStore;
@@ -53,12 +52,8 @@ public final class ClvStage implements Stage {
           + ": the holdout period would be empty. Set clv.calibration-end earlier, or leave it empty for the"
           + " as-of date minus clv.holdout-days (" + s.holdoutDays + ")");
     }
-    List<Dataset<Row>> silver = tables.readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
-    // Brings the state up to silver when rfm has not (clv run alone); after rfm it reads it as is.
-    // Never rebuilt here for a full refresh: rfm's rebuild of this run already did that.
-    StatePlan.Synced state = CustomerStateSync.sync(tables, ctx.spark(), silver.get(0), silver.get(1), false);
-    Dataset<Row> days = CustomerSummary.purchaseDays(state.table(Tables.RFM_STATE_INVOICES), asOf)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> invoices = customerState(tables);
+    Dataset<Row> days = CustomerSummary.purchaseDays(invoices, asOf).persist(StorageLevel.MEMORY_AND_DISK());
     List<Dataset<Row>> cached = new ArrayList<>(List.of(days));
     try {
       Dataset<Row> full = cache(cached, CustomerSummary.summary(days, asOf, s.timeUnit));
@@ -106,11 +101,29 @@ public final class ClvStage implements Stage {
               "Gamma-Gamma p %.4g, q %.4g, v %.4g", fullFit.gammaGamma.params[0], fullFit.gammaGamma.params[1],
               fullFit.gammaGamma.params[2]),
           fullFit.iterations + (calibrationFit == null ? 0 : calibrationFit.iterations), calibrationNote);
-      return new StageResult(state.linesRead + tables.count(Tables.RFM_STATE_INVOICES),
-          written.get(Tables.CLV_PREDICTIONS), detail);
+      return new StageResult(tables.count(Tables.RFM_STATE_INVOICES), written.get(Tables.CLV_PREDICTIONS), detail);
     } finally {
       cached.forEach(Dataset::unpersist);
     }
+  }
+
+  /**
+   * rfm's customer state (its invoice rows: per customer, invoice and day, exact sums of the
+   * silver lines), which rfm brings up to silver before this stage runs. Read, never written
+   * here; one that lags silver (clean ran since rfm last did) is refused, naming the fix.
+   */
+  static Dataset<Row> customerState(TableStore tables) {
+    if (!tables.exists(Tables.RFM_STATE_INVOICES)) {
+      tables.read(Tables.RFM_STATE_INVOICES); // fails naming the rfm stage
+    }
+    StatePlan plan = StatePlan.of(tables, Tables.RFM_STATE_LOG,
+        List.of(Tables.RFM_STATE_INVOICES, Tables.RFM_STATE_PRODUCTS), false);
+    if (plan.rebuild != null || !plan.runs.isEmpty()) {
+      throw new InputException("rfm's customer state (" + Tables.RFM_STATE_INVOICES + ") does not hold what silver"
+          + " holds yet (" + (plan.rebuild != null ? plan.rebuild : plan.runs.size() + " ingest run(s) cleaned since")
+          + "): run the rfm stage first (--stages rfm,clv), which brings it up to date");
+    }
+    return tables.read(Tables.RFM_STATE_INVOICES);
   }
 
   private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> d) {

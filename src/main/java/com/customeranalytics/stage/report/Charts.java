@@ -131,23 +131,28 @@ final class Charts {
     List<String> readings = new ArrayList<>();
     Extract full = ps.get().where(Columns.FIT, ClvTables.FULL);
     StringBuilder fit = new StringBuilder("Full fit: BG/NBD");
-    boolean bounded = false;
+    List<String> bounded = new ArrayList<>();
+    for (Object[] r : ps.get().rows()) {
+      if (!ps.get().str(r, Columns.PARAMETER).equals(ClvTables.FREQUENCY_MONETARY_CORRELATION)
+          && ps.get().bool(r, Columns.AT_BOUND)) {
+        bounded.add(ps.get().str(r, Columns.FIT) + " " + ps.get().str(r, MODEL) + " " + ps.get().str(r, Columns.PARAMETER));
+      }
+    }
     for (Object[] r : full.rows()) {
       if (full.str(r, MODEL).equals(ClvTables.GAMMA_GAMMA) && full.str(r, Columns.PARAMETER).equals("p")) {
         fit.append("; Gamma-Gamma");
       }
       if (!full.str(r, Columns.PARAMETER).equals(ClvTables.FREQUENCY_MONETARY_CORRELATION)) {
         fit.append(' ').append(full.str(r, Columns.PARAMETER)).append(' ').append(Svg.compact(full.num(r, Columns.VALUE)));
-        bounded |= full.bool(r, Columns.AT_BOUND);
       } else {
         readings.add(String.format(Locale.ROOT, "frequency / value correlation %.2f (the model assumes ~0)",
             full.num(r, Columns.VALUE)));
       }
     }
-    if (bounded) {
-      fit.append(" (a parameter ran to its search bound: the model degenerates on this data)");
-    }
     readings.add(0, fit.toString());
+    if (!bounded.isEmpty()) {
+      readings.add("at their search bound, where the model degenerates on this data: " + String.join(", ", bounded));
+    }
     Extract a = alive.get();
     List<String> bins = new ArrayList<>();
     double[] customers = new double[10];

@@ -28,7 +28,7 @@ import org.apache.spark.sql.SparkSession;
  * a crash between the writes, changes nothing. When the state cannot tell what is new (no state
  * yet, a full clean since, bronze rows replaced), it is rebuilt from the silver tables.
  */
-public final class CustomerStateSync {
+final class CustomerStateSync {
   private CustomerStateSync() {}
 
   /** The latest day the state's invoices hold a line of (null when they hold none). */
@@ -37,7 +37,7 @@ public final class CustomerStateSync {
     return last.isNullAt(0) ? null : last.getDate(0).toLocalDate();
   }
 
-  public static StatePlan.Synced sync(TableStore tables, SparkSession spark, Dataset<Row> sales, Dataset<Row> returns,
+  static StatePlan.Synced sync(TableStore tables, SparkSession spark, Dataset<Row> sales, Dataset<Row> returns,
       boolean fullRefresh) {
     StatePlan plan = StatePlan.of(tables, Tables.RFM_STATE_LOG,
         List.of(Tables.RFM_STATE_INVOICES, Tables.RFM_STATE_PRODUCTS), fullRefresh);

@@ -171,6 +171,47 @@ class ClvStageTest {
   }
 
   @Test
+  void nightByNightGivesTheSameFitsAndRefusesAStaleState() throws java.io.IOException {
+    // The sample in two drops (before and from 1998), each night ingest, clean, rfm, clv; between
+    // them clv alone after a clean is refused (rfm's state lags silver), naming the fix.
+    List<String> lines = java.nio.file.Files.readAllLines(SparkTest.cdnowFile());
+    Path in = SparkTest.tempDir("cdnow-drops");
+    Path nightly = SparkTest.tempDir("cdnow-nightly");
+    StringBuilder first = new StringBuilder(lines.get(0)).append('\n');
+    StringBuilder second = new StringBuilder(lines.get(0)).append('\n');
+    for (String l : lines.subList(1, lines.size())) {
+      (l.split(",")[4].compareTo("1998-01-01") < 0 ? first : second).append(l).append('\n');
+    }
+    String config = Path.of(System.getProperty("ca.repo.root", ".")).resolve("conf/examples/cdnow.conf").toString();
+    SparkTest.write(in, "1997.csv", first.toString());
+    cli("run", "--config", config, "--input", in.toString(), "--warehouse", nightly.toString(),
+        "--stages", "ingest,clean,rfm,clv", "--as-of", "1997-12-31");
+    SparkTest.write(in, "1998.csv", second.toString());
+    cli("run", "--config", config, "--input", in.toString(), "--warehouse", nightly.toString(), "--stages", "ingest,clean");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.execute(new String[] {"run", "--config", config, "--warehouse", nightly.toString(), "--stages", "clv",
+        "--as-of", AS_OF.toString()}, Map.of(), System.out, new PrintStream(err, true, StandardCharsets.UTF_8),
+        s -> SparkTest.spark());
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("rfm's customer state", "run the rfm stage first");
+    cli("run", "--config", config, "--warehouse", nightly.toString(), "--stages", "rfm,clv", "--as-of", AS_OF.toString());
+    TableStore night = new TableStore(SparkTest.spark(), nightly.toString());
+    Map<String, Row> once = new HashMap<>();
+    for (String fit : List.of("calibration", "full")) {
+      params(fit).forEach((k, r) -> once.put(fit + "." + k, r));
+    }
+    List<Row> nights = night.readAsOf(Tables.CLV_MODEL_PARAMS, AS_OF).collectAsList();
+    assertThat(nights).hasSize(once.size());
+    for (Row r : nights) {
+      Row o = once.get(r.getAs(Columns.FIT) + "." + r.getAs(Columns.MODEL) + "." + r.getAs(Columns.PARAMETER));
+      assertThat(r.<Double>getAs(Columns.VALUE)).as(r.toString()).isEqualTo(o.<Double>getAs(Columns.VALUE));
+    }
+    assertThat(night.readAsOf(Tables.CLV_PREDICTIONS, AS_OF).except(
+        new TableStore(SparkTest.spark(), wh.toString()).readAsOf(Tables.CLV_PREDICTIONS, AS_OF)).count()).isZero();
+    assertThat(night.readAsOf(Tables.CLV_PREDICTIONS, LocalDate.parse("1997-12-31")).count()).isPositive();
+  }
+
+  @Test
   void aRerunReplacesTheDate() {
     TableStore tables = new TableStore(SparkTest.spark(), wh.toString());
     Map<String, Row> before = params("full");
