@@ -91,8 +91,11 @@ public final class ClvScores {
    * the horizon, expected value per purchase and CLV, from the full fit.
    */
   public static Dataset<Row> predictions(Dataset<Row> summary, ClvFits fits, ClvSettings s, LocalDate asOf) {
-    double[] bg = fits.bgNbd.params;
-    double[] gg = fits.gammaGamma == null ? null : fits.gammaGamma.params;
+    return predictions(summary, fits.bgNbd.params, fits.gammaGamma == null ? null : fits.gammaGamma.params, s, asOf);
+  }
+
+  /** As above, from BG/NBD parameters {@code bg} and Gamma-Gamma's {@code gg} (null: none). */
+  public static Dataset<Row> predictions(Dataset<Row> summary, double[] bg, double[] gg, ClvSettings s, LocalDate asOf) {
     int horizonDays = s.horizonDays;
     int unitDays = s.timeUnit.days;
     double rate = s.monthlyDiscountRate;

@@ -1,15 +1,23 @@
 package com.customeranalytics.stage.clv;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import com.customeranalytics.clv.BgNbd;
 import com.customeranalytics.clv.ClvFits;
 import com.customeranalytics.clv.ClvScores;
 import com.customeranalytics.clv.CustomerSummary;
+import com.customeranalytics.clv.GammaGamma;
 import com.customeranalytics.concurrent.Parallel;
 import com.customeranalytics.config.Settings.ClvSettings;
+import com.customeranalytics.config.Settings.ModelSettings;
 import com.customeranalytics.job.InputException;
 import com.customeranalytics.job.Stage;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
 import com.customeranalytics.table.ClvTables;
+import com.customeranalytics.table.Columns;
 import com.customeranalytics.table.StatePlan;
 import com.customeranalytics.table.TableStore;
 import com.customeranalytics.table.Tables;
@@ -30,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * Probabilistic lifetime value as of one date: the customer summary (purchase days, from rfm's
  * customer state), BG/NBD and Gamma-Gamma fitted twice (on the calibration period, scored on the
  * holdout; on everything, for the predictions) and three gold tables: clv_model_params,
- * clv_predictions, clv_holdout_metrics, each replaced for the date.
+ * clv_predictions, clv_holdout_metrics, each replaced for the date. It fits on the schedule of
+ * the other models ({@code models.retrain}); between fits it scores the customers of the date
+ * with the latest full fit's parameters (clv_predictions only).
  */
 public final class ClvStage implements Stage {
   public static final String NAME = "clv";
@@ -61,6 +71,21 @@ public final class ClvStage implements Stage {
       if (customers == 0) {
         throw new InputException("No customer purchase on or before the as-of date " + asOf + " in "
             + Tables.RFM_STATE_INVOICES + ": nothing to fit the clv models on (run rfm for that date first)");
+      }
+      ModelSettings models = ctx.settings().models();
+      LocalDate trained = latestFit(tables, asOf);
+      if (!models.retrains(trained, asOf)) {
+        double[][] saved = savedParams(tables, trained);
+        if (saved != null) {
+          Dataset<Row> scored = cache(cached, ClvScores.predictions(full, saved[0], saved[1], s, asOf));
+          long rows = tables.replaceAsOf(Tables.CLV_PREDICTIONS, asOf,
+              ClvScores.withDecile(scored, ClvScores.decileBounds(scored)));
+          return new StageResult(tables.count(Tables.RFM_STATE_INVOICES), rows, String.format(Locale.ROOT,
+              "as of %s, %s: %d customers scored with the clv fit of %s (models.retrain = %s; no fit, no holdout"
+                  + " metrics this run)", asOf, s.timeUnit.settingName(), customers, trained, models.retrainName()));
+        }
+        LOG.warn("clv: the fit of {} in {} is incomplete (a BG/NBD parameter is missing): fitting again", trained,
+            tables.path(Tables.CLV_MODEL_PARAMS));
       }
       ClvFits fullFit = ClvFits.fit(ClvTables.FULL, full, customers, s);
       Dataset<Row> calibration = cache(cached, CustomerSummary.summary(days, calibrationEnd, s.timeUnit));
@@ -105,6 +130,44 @@ public final class ClvStage implements Stage {
     } finally {
       cached.forEach(Dataset::unpersist);
     }
+  }
+
+  /** The latest as-of date on or before {@code asOf} with a full fit in clv_model_params (null: none). */
+  static LocalDate latestFit(TableStore tables, LocalDate asOf) {
+    if (!tables.exists(Tables.CLV_MODEL_PARAMS)) {
+      return null;
+    }
+    Row r = tables.read(Tables.CLV_MODEL_PARAMS).filter(col(Columns.FIT).equalTo(ClvTables.FULL)
+        .and(col(Columns.AS_OF_DATE).leq(lit(java.sql.Date.valueOf(asOf))))).agg(max(col(Columns.AS_OF_DATE))).head();
+    return r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
+  }
+
+  /**
+   * The full fit's parameters of {@code date}: BG/NBD's, and Gamma-Gamma's or null when it was
+   * not fitted; null when a BG/NBD parameter is missing.
+   */
+  static double[][] savedParams(TableStore tables, LocalDate date) {
+    Map<String, Double> values = new java.util.HashMap<>();
+    for (Row r : tables.read(Tables.CLV_MODEL_PARAMS).filter(col(Columns.FIT).equalTo(ClvTables.FULL)
+        .and(col(Columns.AS_OF_DATE).equalTo(lit(java.sql.Date.valueOf(date))))).collectAsList()) {
+      if (!r.isNullAt(r.fieldIndex(Columns.VALUE))) {
+        values.put(r.getAs(Columns.MODEL) + "." + r.getAs(Columns.PARAMETER), r.getAs(Columns.VALUE));
+      }
+    }
+    double[] bg = pick(values, ClvTables.BG_NBD, BgNbd.PARAMETERS);
+    return bg == null ? null : new double[][] {bg, pick(values, ClvTables.GAMMA_GAMMA, GammaGamma.PARAMETERS)};
+  }
+
+  private static double[] pick(Map<String, Double> values, String model, List<String> names) {
+    double[] out = new double[names.size()];
+    for (int i = 0; i < out.length; i++) {
+      Double v = values.get(model + "." + names.get(i));
+      if (v == null) {
+        return null;
+      }
+      out[i] = v;
+    }
+    return out;
   }
 
   /**

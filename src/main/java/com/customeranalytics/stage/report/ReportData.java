@@ -105,7 +105,7 @@ public final class ReportData {
    */
   static final java.util.Set<String> TRAINED = java.util.Set.of(Tables.LTV_CLASS_BOUNDARIES,
       Tables.LTV_MODEL_METRICS, Tables.LTV_ROC_POINTS, Tables.NEXT_PURCHASE_METRICS, Tables.NEXT_PURCHASE_ROC_POINTS,
-      Tables.KMEANS_K_SELECTION);
+      Tables.KMEANS_K_SELECTION, Tables.CLV_MODEL_PARAMS, Tables.CLV_HOLDOUT_METRICS);
 
   /** customer_sample.csv's columns from customer_segments, then from ltv_training_set. */
   static final String[] SAMPLE_SEGMENT_COLUMNS = {CUSTOMER_ID, RECENCY_DAYS, FREQUENCY, MONETARY,

@@ -212,13 +212,41 @@ class ClvStageTest {
   }
 
   @Test
+  void betweenRetrainsTheLatestFitScores() {
+    // models.retrain = when-older-than (7 days): five days after the fit of 1998-06-30 the
+    // customers are scored with its parameters; no fit, no params or holdout rows of their own.
+    TableStore tables = new TableStore(SparkTest.spark(), wh.toString());
+    LocalDate later = LocalDate.parse("1998-07-05");
+    cli("run", "--config", Path.of(System.getProperty("ca.repo.root", ".")).resolve("conf/examples/cdnow.conf")
+        .toString(), "--warehouse", wh.toString(), "--stages", "clv", "--as-of", later.toString(),
+        "--set", "models.retrain=when-older-than");
+    assertThat(tables.readAsOf(Tables.CLV_MODEL_PARAMS, later).count()).isZero();
+    assertThat(tables.readAsOf(Tables.CLV_HOLDOUT_METRICS, later).count()).isZero();
+    Dataset<Row> scored = tables.readAsOf(Tables.CLV_PREDICTIONS, later);
+    assertThat(scored.count()).isEqualTo(2349L);
+    Row message = tables.read(Tables.JOB_RUNS).filter(col("stage").equalTo("clv")).orderBy(col("started_at").desc())
+        .head();
+    assertThat(message.<String>getAs("message")).contains("scored with the clv fit of 1998-06-30",
+        "models.retrain = when-older-than");
+    // The same parameters five days on: t is 5/7 week longer, so fewer expected purchases.
+    Map<String, Row> full = params("full");
+    double[] bg = {value(full, "bg_nbd.r"), value(full, "bg_nbd.alpha"), value(full, "bg_nbd.a"), value(full, "bg_nbd.b")};
+    Row one = scored.orderBy(col(Columns.CUSTOMER_ID)).head();
+    assertThat(one.<Double>getAs(Columns.P_ALIVE)).isCloseTo(BgNbd.probabilityAlive(bg, one.<Long>getAs(Columns.FREQUENCY),
+        one.<Double>getAs(Columns.RECENCY), one.<Double>getAs(Columns.T)), within(1e-12));
+    Row before = tables.readAsOf(Tables.CLV_PREDICTIONS, AS_OF).filter(col(Columns.CUSTOMER_ID)
+        .equalTo(one.<Long>getAs(Columns.CUSTOMER_ID))).head();
+    assertThat(one.<Double>getAs(Columns.T)).isCloseTo(before.<Double>getAs(Columns.T) + 5 / 7.0, within(1e-9));
+  }
+
+  @Test
   void aRerunReplacesTheDate() {
     TableStore tables = new TableStore(SparkTest.spark(), wh.toString());
     Map<String, Row> before = params("full");
     cli("run", "--config", Path.of(System.getProperty("ca.repo.root", ".")).resolve("conf/examples/cdnow.conf")
         .toString(), "--warehouse", wh.toString(), "--stages", "clv", "--as-of", AS_OF.toString());
-    assertThat(tables.read(Tables.CLV_PREDICTIONS).count()).isEqualTo(2349L);
-    assertThat(tables.read(Tables.CLV_HOLDOUT_METRICS).count()).isEqualTo(16L);
+    assertThat(tables.readAsOf(Tables.CLV_PREDICTIONS, AS_OF).count()).isEqualTo(2349L);
+    assertThat(tables.readAsOf(Tables.CLV_HOLDOUT_METRICS, AS_OF).count()).isEqualTo(16L);
     Map<String, Row> after = params("full");
     assertThat(after.keySet()).isEqualTo(before.keySet());
     before.forEach((k, r) -> assertThat(after.get(k).<Double>getAs(Columns.VALUE)).as(k)
