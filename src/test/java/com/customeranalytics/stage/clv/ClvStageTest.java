@@ -240,6 +240,33 @@ class ClvStageTest {
   }
 
   @Test
+  void thePenalizerShrinksTheParameters() {
+    // lifetimes' L2 penalty on the parameters: on the same data, a smaller sum of squares and a
+    // lower log-likelihood than the plain fit.
+    TableStore tables = new TableStore(SparkTest.spark(), wh.toString());
+    LocalDate other = LocalDate.parse("1998-07-01");
+    double[] plain = bgNbdSquaresAndLikelihood(tables, other, "0");
+    double[] penalized = bgNbdSquaresAndLikelihood(tables, other, "0.01");
+    assertThat(penalized[0]).isLessThan(plain[0]);
+    assertThat(penalized[1]).isLessThan(plain[1]);
+  }
+
+  /** Runs clv as of {@code date} with the penalizer; the full BG/NBD fit's sum of squares and LL. */
+  private static double[] bgNbdSquaresAndLikelihood(TableStore tables, LocalDate date, String penalizer) {
+    cli("run", "--config", Path.of(System.getProperty("ca.repo.root", ".")).resolve("conf/examples/cdnow.conf")
+        .toString(), "--warehouse", wh.toString(), "--stages", "clv", "--as-of", date.toString(),
+        "--set", "clv.penalizer=" + penalizer);
+    double squares = 0;
+    double ll = 0;
+    for (Row r : tables.readAsOf(Tables.CLV_MODEL_PARAMS, date).filter(col(Columns.FIT).equalTo("full")
+        .and(col(Columns.MODEL).equalTo("bg_nbd"))).collectAsList()) {
+      squares += Math.pow(r.<Double>getAs(Columns.VALUE), 2);
+      ll = r.getAs(Columns.LOG_LIKELIHOOD);
+    }
+    return new double[] {squares, ll};
+  }
+
+  @Test
   void aRerunReplacesTheDate() {
     TableStore tables = new TableStore(SparkTest.spark(), wh.toString());
     Map<String, Row> before = params("full");
