@@ -44,9 +44,13 @@ tables() {
 
 # Rows and a hash of every non-lineage, non-timing column of each table, one line per table.
 lineage='run_id|ingested_at|source_file|source_row|source_checksum|source_size|source_modified_at|.*_at|seconds|spark_jobs|config_digest|app_version|message|model_path'
+# The tables compared: all but the run logs.
+compared() {
+  tables "$1" | grep -v -x -e job_runs -e rfm_state_log -e rollup_state_log
+}
 fingerprint() {
   local q=""
-  for t in $(tables "$1" | grep -v -x -e job_runs -e rfm_state_log -e rollup_state_log); do
+  for t in $(compared "$1"); do
     [ -n "$q" ] && q="$q UNION ALL "
     from=$t
     # dq_report is appended by every clean (a run log like job_runs): its latest clean's
@@ -92,7 +96,7 @@ for n in 1 2 3; do
     run=$(grep -oE 'Run [0-9TZ-]+[a-f0-9]+' "$log" | head -1 | cut -d' ' -f2)
     stage=$(grep -oE '\] [a-z_]+ started' "$log" | tail -1 | awk '{print $2}')
     state="-"
-    expected=$(tables "$work/chaos" | grep -v -x -c job_runs)
+    expected=$(compared "$work/chaos" | wc -l)
     out=""
     if [ -d "$work/chaos/job_runs/_delta_log" ]; then
       sql="SELECT concat_ws(',', collect_list(concat(stage, '=', status))) FROM job_runs WHERE run_id = '${run:-none}'"
