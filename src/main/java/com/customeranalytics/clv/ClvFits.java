@@ -89,7 +89,7 @@ public final class ClvFits {
         .map(r -> new Tuple2<Object, Vector>(1.0, Vectors.dense((double) r.getLong(0), r.getDouble(1))))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      MaximumLikelihood.Fit bg = MaximumLikelihood.fit(bgRows, customers, BG_NBD, BgNbd.LOWER, BgNbd.UPPER,
+      MaximumLikelihood.Fit bg = MaximumLikelihood.fit(bgRows, bgRows.count(), customers, BG_NBD, BgNbd.LOWER, BgNbd.UPPER,
           s.penalizer, s.maxIterations, s.tolerance);
       report(fit, ClvTables.BG_NBD, BgNbd.PARAMETERS, bg, s);
       long repeatCustomers = ggRows.count();
@@ -99,7 +99,7 @@ public final class ClvFits {
         LOG.warn("clv {} fit: no customer has a repeat purchase day, so Gamma-Gamma is not fitted and"
             + " expected values and CLV are null", fit);
       } else {
-        gg = MaximumLikelihood.fit(ggRows, repeatCustomers, GAMMA_GAMMA, GammaGamma.LOWER, GammaGamma.UPPER,
+        gg = MaximumLikelihood.fit(ggRows, repeatCustomers, repeatCustomers, GAMMA_GAMMA, GammaGamma.LOWER, GammaGamma.UPPER,
             s.penalizer, s.maxIterations, s.tolerance);
         report(fit, ClvTables.GAMMA_GAMMA, GammaGamma.PARAMETERS, gg, s);
         correlation = correlation(ggRows);

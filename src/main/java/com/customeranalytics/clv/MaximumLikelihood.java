@@ -72,14 +72,13 @@ public final class MaximumLikelihood {
 
   /**
    * Fits {@code likelihood} over {@code rows} (label = the row's weight in customers, features =
-   * the model's summary figures), which the caller has cached. {@code customers} = the sum of
-   * the weights.
+   * the model's summary figures), which the caller has cached and counted ({@code n} rows).
+   * {@code customers} = the sum of the weights.
    */
-  public static Fit fit(JavaRDD<Tuple2<Object, Vector>> rows, double customers, Likelihood likelihood,
+  public static Fit fit(JavaRDD<Tuple2<Object, Vector>> rows, long n, double customers, Likelihood likelihood,
       double[] lower, double[] upper, double penalizer, int maxIterations, double tolerance) {
     int parameters = lower.length;
     Bounds bounds = new Bounds(lower, upper);
-    long n = rows.count();
     // MLlib's cost is the sum of the rows' losses / rows: scaled so it is the mean per customer.
     double scale = n / customers;
     Tuple2<Vector, double[]> result = LBFGS.runLBFGS(rows.rdd(), new Loss(likelihood, scale, bounds),
