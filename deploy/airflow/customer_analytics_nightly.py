@@ -60,16 +60,28 @@ def task_arguments(task_per_stage=True):
     return {"pipeline": JOB["args"] + ["--stages", ",".join(STAGES)]}
 
 
-def spark_submit_flags():
+def task_spark_conf(label):
+    """The Spark settings of a task: the shared ones plus those of the stages it runs."""
+    conf = dict(SPARK_CONF)
+    for stage in STAGES if label == "pipeline" else [label]:
+        conf.update(JOB.get("stage_spark_conf", {}).get(stage, {}))
+    return conf
+
+
+def spark_submit_flags(label):
     """spark-submit flags shared by every launcher that runs spark-submit itself (EMR steps)."""
     flags = ["--deploy-mode", "cluster", "--class", MAIN_CLASS, "--files", CONF]
-    for key, value in SPARK_CONF.items():
+    for key, value in task_spark_conf(label).items():
         flags += ["--conf", f"{key}={value}"]
     return flags
 
 
 if __name__ == "__main__" and "--print-args" in sys.argv:
-    json.dump({"per_stage": task_arguments(True), "one_task": task_arguments(False)}, sys.stdout)
+    modes = {"per_stage": task_arguments(True), "one_task": task_arguments(False)}
+    json.dump(modes, sys.stdout)
+    if "--with-conf" in sys.argv:
+        sys.stdout.write("\n")
+        json.dump({label: task_spark_conf(label) for tasks in modes.values() for label in tasks}, sys.stdout)
     sys.exit(0)
 
 # Imported after the pure part above so that the argument check runs where Airflow is not installed.
@@ -98,7 +110,7 @@ def spark_submit_tasks(label, args):
         java_class=MAIN_CLASS,
         application_args=args,
         files=CONF,
-        conf=SPARK_CONF,
+        conf=task_spark_conf(label),
         deploy_mode="cluster",  # --files land in the driver's working directory
         name=f"customer-analytics-{label}-{{{{ ds }}}}",
     )
@@ -120,7 +132,7 @@ def emr_tasks(label, args):
                 "ActionOnFailure": "CONTINUE",  # a failed night must not terminate the cluster
                 "HadoopJarStep": {
                     "Jar": "command-runner.jar",
-                    "Args": ["spark-submit"] + spark_submit_flags() + [JAR] + args,
+                    "Args": ["spark-submit"] + spark_submit_flags(label) + [JAR] + args,
                 },
             }
         ],
@@ -143,7 +155,7 @@ def emr_tasks(label, args):
 def dataproc_tasks(label, args):
     from airflow.providers.google.cloud.operators.dataproc import DataprocSubmitJobOperator
 
-    properties = dict(SPARK_CONF)
+    properties = task_spark_conf(label)
     properties["spark.submit.deployMode"] = "cluster"  # --files land in the driver's working directory
     task = DataprocSubmitJobOperator(
         task_id=label,

@@ -2,13 +2,17 @@
 # Runs customer-analytics on Dataproc Serverless: `gcloud dataproc batches submit spark`.
 #
 #   deploy/dataproc/submit-batch.sh --region REGION --jar gs://.../customer-analytics-0.1.0.jar
-#       --config gs://.../customer-analytics.conf --as-of YYYY-MM-DD [--stages a,b,...] [-- more job options]
+#       --config gs://.../customer-analytics.conf --as-of YYYY-MM-DD [--stages a,b,...]
+#       [--runtime 1.2|3.0] [-- more job options]
 #
-# Runtime 1.2 (Spark 3.5, Scala 2.12, Java 17): the jar's Delta is built for Scala 2.12, so the
-# Scala 2.13 runtimes (2.x) cannot run it. The --config file is shipped with --files into the
+# --runtime 1.2 (the default: Spark 3.5, Scala 2.12, Java 17) runs customer-analytics-0.1.0.jar;
+# --runtime 3.0 (Spark 4.0, Scala 2.13) runs the Spark 4 build, customer-analytics-0.1.0-spark4.0.jar
+# (mvn -Pspark4). The Scala 2.13 runtimes 2.x (Spark 3.5) can run neither. The --config file is shipped with --files into the
 # driver's working directory. Network, service account and the like: add gcloud flags through
 # GCLOUD_FLAGS, e.g. GCLOUD_FLAGS="--subnet=default --service-account=ca@PROJECT.iam.gserviceaccount.com".
-# Environment: GCLOUD (default gcloud; GCLOUD=echo prints the command instead).
+# Environment: GCLOUD (default gcloud; GCLOUD=echo prints the command instead); METASTORE_SERVICE
+# (projects/P/locations/R/services/S: a Dataproc Metastore for catalog.database, which a batch
+# has no other metastore for).
 # Credentials: the batch's service account; nothing here.
 set -euo pipefail
 
@@ -30,6 +34,7 @@ while [ $# -gt 0 ]; do
     --config) config="${2:?--config needs a value}"; shift 2 ;;
     --as-of) as_of="${2:?--as-of needs a value}"; shift 2 ;;
     --stages) stages="${2:?--stages needs a value}"; shift 2 ;;
+    --runtime) runtime="${2:?--runtime needs a value}"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
     -h|--help) usage 0 ;;
     *) echo "submit-batch.sh: unknown option '$1'" >&2; usage ;;
@@ -40,6 +45,9 @@ done
 
 job_args=(run --config "$(basename "$config")" --as-of "$as_of")
 [ -n "$stages" ] && job_args+=(--stages "$stages")
+# The model stages' xgboost candidate trains in barrier mode, which Spark refuses under dynamic
+# allocation: off for a run that includes ltv or next_purchase (every stage by default).
+case ",${stages:-ltv}," in *,ltv,*|*,next_purchase,*) properties+=,spark.dynamicAllocation.enabled=false ;; esac
 
 # shellcheck disable=SC2086  # GCLOUD_FLAGS is a list of flags on purpose
 exec "${GCLOUD:-gcloud}" dataproc batches submit spark \
@@ -47,5 +55,6 @@ exec "${GCLOUD:-gcloud}" dataproc batches submit spark \
   --class="$main_class" --jars="$jar" --files="$config" \
   --properties="$properties" \
   --labels=app=customer-analytics \
+  ${METASTORE_SERVICE:+--metastore-service="$METASTORE_SERVICE"} \
   ${GCLOUD_FLAGS:-} \
   -- "${job_args[@]}" ${extra[@]+"${extra[@]}"}

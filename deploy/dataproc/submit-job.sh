@@ -41,6 +41,9 @@ done
 
 job_args=(run --config "$(basename "$config")" --as-of "$as_of")
 [ -n "$stages" ] && job_args+=(--stages "$stages")
+# The model stages' xgboost candidate trains in barrier mode, which Spark refuses under dynamic
+# allocation: off for a run that includes ltv or next_purchase (every stage by default).
+case ",${stages:-ltv}," in *,ltv,*|*,next_purchase,*) properties+=,spark.dynamicAllocation.enabled=false ;; esac
 
 exec "${GCLOUD:-gcloud}" dataproc jobs submit spark \
   --cluster="$cluster" --region="$region" \

@@ -58,10 +58,15 @@ esac
 job_args=(run --config "$job_config" --as-of "$as_of")
 [ -n "$stages" ] && job_args+=(--stages "$stages")
 
+# The model stages' xgboost candidate trains in barrier mode, which Spark refuses under dynamic
+# allocation: off for a run that includes ltv or next_purchase (every stage by default).
+model_conf=()
+case ",${stages:-ltv}," in *,ltv,*|*,next_purchase,*) model_conf=(--conf spark.dynamicAllocation.enabled=false) ;; esac
+
 exec "${SPARK_SUBMIT:-spark-submit}" \
   --master "$master" --deploy-mode "$deploy_mode" \
   --name "customer-analytics-$as_of" \
   --class "$main_class" \
-  "${delta_conf[@]}" \
+  "${delta_conf[@]}" ${model_conf[@]+"${model_conf[@]}"} \
   --files "$config" \
   "$jar" "${job_args[@]}" ${extra[@]+"${extra[@]}"}

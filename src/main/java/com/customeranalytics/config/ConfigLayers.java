@@ -24,6 +24,8 @@ final class ConfigLayers {
   static final String ROOT = Settings.ROOT;
   /** Free-form object of Spark/Hadoop keys; its content is not checked against reference.conf. */
   static final String SPARK = "spark";
+  /** Spark settings applied only with a catalog database (catalog.spark). */
+  static final String CATALOG_SPARK = "catalog.spark";
 
   private ConfigLayers() {}
 
@@ -97,6 +99,10 @@ final class ConfigLayers {
       return merged.withValue(ROOT + "." + SPARK + ".\"" + key + "\"",
           ConfigValueFactory.fromAnyRef(value, origin));
     }
+    if (key.startsWith(CATALOG_SPARK + ".spark.")) {
+      return merged.withValue(ROOT + "." + CATALOG_SPARK + ".\"" + key.substring(CATALOG_SPARK.length() + 1)
+          + "\"", ConfigValueFactory.fromAnyRef(value, origin));
+    }
     String path = ROOT + "." + key;
     ConfigValue v;
     if (reference.hasPath(path) && reference.getValue(path).valueType() == ConfigValueType.LIST
@@ -132,7 +138,7 @@ final class ConfigLayers {
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, ConfigValue> e : resolved.getConfig(ROOT).entrySet()) {
       String key = e.getKey();
-      if (key.equals(SPARK) || key.startsWith(SPARK + ".")) {
+      if (key.equals(SPARK) || key.startsWith(SPARK + ".") || key.startsWith(CATALOG_SPARK + ".")) {
         continue;
       }
       if (!reference.hasPath(ROOT + "." + key)) {

@@ -55,6 +55,9 @@ public final class Settings {
     }
   }
 
+  /** catalog.metastore: where a catalog.database is registered. */
+  public enum Metastore { LOCAL, SESSION }
+
   /** models.retrain: when ltv and next_purchase train instead of scoring with the saved model. */
   public enum Retrain { ALWAYS, WHEN_OLDER_THAN, NEVER }
 
@@ -65,6 +68,7 @@ public final class Settings {
   private final boolean fullRefresh;
   private final List<String> stages;
   private final Map<String, String> spark;
+  private final CatalogSettings catalog;
   private final IngestSettings ingest;
   private final SampleSettings sample;
   private final CleanSettings clean;
@@ -83,16 +87,8 @@ public final class Settings {
     this.asOfDate = c.optionalDate("as-of-date");
     this.fullRefresh = c.bool("full-refresh");
     this.stages = c.strings("stages");
-    Map<String, String> sparkConf = new TreeMap<>();
-    for (Map.Entry<String, ConfigValue> e : config.getObject(ConfigLayers.SPARK).entrySet()) {
-      ConfigValue v = e.getValue();
-      if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
-        throw c.error(ConfigLayers.SPARK, "key \"" + e.getKey() + "\" must be a plain value; quote Spark keys"
-            + " (\"spark.sql.shuffle.partitions\" = 8) so they stay one flat object");
-      }
-      sparkConf.put(e.getKey(), String.valueOf(v.unwrapped()));
-    }
-    this.spark = Collections.unmodifiableMap(sparkConf);
+    this.spark = sparkSettings(c, ConfigLayers.SPARK);
+    this.catalog = new CatalogSettings(c, warehouse);
     this.ingest = new IngestSettings(c);
     this.sample = new SampleSettings(c);
     this.clean = new CleanSettings(c);
@@ -103,6 +99,20 @@ public final class Settings {
     this.clv = new ClvSettings(c);
     this.rollups = new RollupsSettings(c);
     this.report = new ReportSettings(c);
+  }
+
+  /** A flat object of Spark settings (quoted keys) at {@code key}. */
+  static Map<String, String> sparkSettings(ConfigReader c, String key) {
+    Map<String, String> sparkConf = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : c.config().getObject(key).entrySet()) {
+      ConfigValue v = e.getValue();
+      if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
+        throw c.error(key, "key \"" + e.getKey() + "\" must be a plain value; quote Spark keys"
+            + " (\"spark.sql.shuffle.partitions\" = 8) so they stay one flat object");
+      }
+      sparkConf.put(e.getKey(), String.valueOf(v.unwrapped()));
+    }
+    return Collections.unmodifiableMap(sparkConf);
   }
 
   /** reference.conf only: the defaults. */
@@ -243,6 +253,8 @@ public final class Settings {
 
   /** models.*: the classifiers of ltv and next_purchase. */
   public static final class ModelSettings {
+    /** The classifier names models.candidates accepts (ModelTables' model column values). */
+    public static final List<String> CANDIDATES = List.of("random_forest", "gbt", "xgboost");
     public final long seed;
     public final double testFraction;
     public final int folds;
@@ -252,6 +264,11 @@ public final class Settings {
     public final List<Integer> rfMaxDepth;
     public final List<Integer> gbtMaxIter;
     public final List<Integer> gbtMaxDepth;
+    /** random_forest, gbt, xgboost: the classifiers compared, in this order. */
+    public final List<String> candidates;
+    public final List<Integer> xgbNumRound;
+    public final List<Integer> xgbMaxDepth;
+    public final int xgbNumWorkers;
     public final Retrain retrain;
     /** when-older-than: a saved model this many days older than the as-of date or more is replaced. */
     public final int retrainAfterDays;
@@ -272,6 +289,14 @@ public final class Settings {
       this.rfMaxDepth = c.nonEmptyInts("models.grid.random-forest.max-depth");
       this.gbtMaxIter = c.nonEmptyInts("models.grid.gbt.max-iter");
       this.gbtMaxDepth = c.nonEmptyInts("models.grid.gbt.max-depth");
+      this.candidates = c.strings("models.candidates");
+      if (candidates.isEmpty() || !CANDIDATES.containsAll(candidates)
+          || candidates.stream().distinct().count() != candidates.size()) {
+        throw c.error("models.candidates", "needs one or more of " + CANDIDATES + ", each once; got " + candidates);
+      }
+      this.xgbNumRound = c.nonEmptyInts("models.grid.xgboost.num-round");
+      this.xgbMaxDepth = c.nonEmptyInts("models.grid.xgboost.max-depth");
+      this.xgbNumWorkers = c.positiveInt("models.xgboost.num-workers");
       this.retrain = c.enumValue("models.retrain", Retrain.class);
       this.retrainAfterDays = c.positiveInt("models.retrain-after-days");
     }
@@ -437,6 +462,41 @@ public final class Settings {
     }
   }
 
+  /** catalog.*: optional registration of the tables by name in a metastore. */
+  public static final class CatalogSettings {
+    /** Empty: path-only, no catalog. */
+    public final String database;
+    public final Metastore metastore;
+    /** metastore = local: the embedded metastore's folder (a local path). */
+    public final String metastoreDir;
+    /** Spark settings the session gets only when a database is set (the platform's metastore client). */
+    public final Map<String, String> spark;
+
+    CatalogSettings(ConfigReader c, String warehouse) {
+      this.database = c.string("catalog.database").trim();
+      if (!database.isEmpty() && !database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw c.error("catalog.database", "'" + database + "' is not a database name (letters, digits, _;"
+            + " not starting with a digit)");
+      }
+      this.metastore = c.enumValue("catalog.metastore", Metastore.class);
+      this.spark = sparkSettings(c, "catalog.spark");
+      String dir = c.string("catalog.metastore-dir").trim();
+      String stripped = warehouse.replaceAll("/+$", "");
+      this.metastoreDir = dir.isEmpty() ? stripped + "-metastore" : dir;
+      if (enabled() && metastore == Metastore.LOCAL && metastoreDir.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")
+          && !metastoreDir.startsWith("file:")) {
+        throw c.error(dir.isEmpty() ? "catalog.metastore" : "catalog.metastore-dir", "the embedded metastore"
+            + " needs a local folder, and " + metastoreDir + " is not one (the warehouse is remote): on a cluster"
+            + " set catalog.metastore = session (the platform's catalog: Glue, Hive metastore), or"
+            + " catalog.metastore-dir to a local folder");
+      }
+    }
+
+    public boolean enabled() {
+      return !database.isEmpty();
+    }
+  }
+
   /** A stable digest of the effective settings, recorded with every run. */
   public String digest() {
     String rendered = config.root().render(ConfigRenderOptions.concise().setJson(true));
@@ -461,6 +521,7 @@ public final class Settings {
   public List<String> stages() { return stages; }
   /** Spark and Hadoop settings for the session (flat, quoted keys). */
   public Map<String, String> spark() { return spark; }
+  public CatalogSettings catalog() { return catalog; }
   public IngestSettings ingest() { return ingest; }
   public SampleSettings sample() { return sample; }
   public CleanSettings clean() { return clean; }

@@ -64,6 +64,7 @@ public final class JobRunner {
       int jobs;
       try {
         r = stage.run(ctx);
+        register(ctx, stage.name());
         secs = seconds(start);
         jobs = sparkJobs(ctx, group);
         LOG.info(String.format("%s finished: rows in %,d, rows out %,d, %.1f s, %d Spark jobs%s", step,
@@ -105,6 +106,15 @@ public final class JobRunner {
       } finally {
         ctx.spark().sparkContext().clearJobGroup();
       }
+    }
+  }
+
+  /** With catalog.database set: the stage's tables (and the run log) by name in the catalog. */
+  private static void register(StageContext ctx, String stage) {
+    if (ctx.catalog().enabled()) {
+      ctx.catalog().register(ctx.tables().listTables().stream()
+          .filter(t -> Tables.writtenBy(t) == null || stage.equals(Tables.writtenBy(t)))
+          .collect(Collectors.toList()));
     }
   }
 

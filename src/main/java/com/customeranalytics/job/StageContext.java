@@ -1,6 +1,7 @@
 package com.customeranalytics.job;
 
 import com.customeranalytics.config.Settings;
+import com.customeranalytics.table.CatalogRegistry;
 import com.customeranalytics.table.TableStore;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,6 +16,7 @@ public final class StageContext {
   private final String runId;
   private final Instant startedAt;
   private final RunInputs inputs;
+  private final CatalogRegistry catalog;
   private LocalDate resolvedAsOf;
 
   public StageContext(SparkSession spark, Settings settings, String runId, RunInputs inputs) {
@@ -24,6 +26,7 @@ public final class StageContext {
     this.runId = runId;
     this.startedAt = Instant.now();
     this.inputs = inputs;
+    this.catalog = new CatalogRegistry(spark, tables, settings.catalog());
   }
 
   /** A run on a fixed input that configures its as-of date (or needs none). */
@@ -34,6 +37,8 @@ public final class StageContext {
   public SparkSession spark() { return spark; }
   public Settings settings() { return settings; }
   public TableStore tables() { return tables; }
+  /** Registers tables by name when catalog.database is set (a no-op otherwise). */
+  public CatalogRegistry catalog() { return catalog; }
   public String runId() { return runId; }
   public Instant startedAt() { return startedAt; }
   /** The raw input path (see {@link RunInputs#input()}). */

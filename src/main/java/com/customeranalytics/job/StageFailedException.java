@@ -1,5 +1,6 @@
 package com.customeranalytics.job;
 
+import com.customeranalytics.table.CatalogConflictException;
 import com.customeranalytics.table.ConcurrentWriteException;
 import com.customeranalytics.table.MissingTableException;
 import com.customeranalytics.table.TornTableSetException;
@@ -27,7 +28,8 @@ public class StageFailedException extends RuntimeException {
   public static String rootMessage(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof InputException || c instanceof ConcurrentWriteException
-          || c instanceof MissingTableException || c instanceof TornTableSetException) {
+          || c instanceof MissingTableException || c instanceof TornTableSetException
+          || c instanceof CatalogConflictException) {
         return c.getMessage();
       }
     }

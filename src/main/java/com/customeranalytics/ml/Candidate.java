@@ -7,7 +7,6 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.Params;
@@ -20,9 +19,8 @@ import org.apache.spark.ml.tuning.CrossValidatorModel;
  * once all of them are done.
  */
 final class Candidate {
-  private static final String DEFAULTS = "MLlib defaults";
 
-  /** random_forest or gbt. */
+  /** random_forest, gbt or xgboost. */
   final String family;
   /** default or tuned. */
   final String variant;
@@ -46,15 +44,19 @@ final class Candidate {
     this.grid = grid;
   }
 
-  /** MLlib's defaults: one parameter set, nothing to tune. */
-  static Candidate single(String family, String variant, VectorAssembler assembler, PipelineStage classifier) {
-    return new Candidate(family, variant, pipeline(assembler, classifier), new ParamMap[] {new ParamMap()});
+  /** The params figure of a default variant: whose defaults they are. */
+  private String defaults() {
+    return com.customeranalytics.table.ModelTables.XGBOOST.equals(family) ? "XGBoost defaults" : "MLlib defaults";
+  }
+
+  /** The library's defaults: one parameter set, nothing to tune. {@code stages}: the features, then the classifier. */
+  static Candidate single(String family, String variant, PipelineStage... stages) {
+    return new Candidate(family, variant, new Pipeline().setStages(stages), new ParamMap[] {new ParamMap()});
   }
 
   /** A grid chosen by cross-validation. */
-  static Candidate grid(String family, String variant, VectorAssembler assembler, PipelineStage classifier,
-      ParamMap[] grid) {
-    return new Candidate(family, variant, pipeline(assembler, classifier), grid);
+  static Candidate grid(String family, String variant, ParamMap[] grid, PipelineStage... stages) {
+    return new Candidate(family, variant, new Pipeline().setStages(stages), grid);
   }
 
   /**
@@ -69,7 +71,7 @@ final class Candidate {
     if (grid.length == 1) {
       holdout = (PipelineModel) pipeline.fit(split.fit, grid[0]);
       validationF1 = f1.evaluate(holdout.transform(split.held));
-      params = grid[0].size() == 0 ? DEFAULTS : describe(grid[0]);
+      params = grid[0].size() == 0 ? defaults() : describe(grid[0]);
     } else {
       cv = new CrossValidator()
           .setEstimator(pipeline)
@@ -77,7 +79,9 @@ final class Candidate {
           .setEvaluator(f1)
           .setNumFolds(s.folds)
           .setSeed(s.seed)
-          .setParallelism(grid.length) // the grid's points of one fold side by side
+          // the grid's points of one fold side by side, except XGBoost's (one fit at a time)
+          .setParallelism(com.customeranalytics.table.ModelTables.XGBOOST.equals(family) ? Xgboost.FITS_AT_ONCE
+              : grid.length)
           .fit(split.all);
       model = (PipelineModel) cv.bestModel();
       trainedOn = split.allRows;
@@ -101,11 +105,11 @@ final class Candidate {
     if (tuned.cv == null) { // a one-point grid of the defaults: the same fit
       validationF1 = tuned.validationF1;
       holdout = tuned.holdout;
-      params = DEFAULTS;
+      params = defaults();
       return null;
     }
     validationF1 = tuned.cv.avgMetrics()[at];
-    params = DEFAULTS;
+    params = defaults();
     if (bestIndex(tuned.cv) == at) {
       model = tuned.model;
       trainedOn = split.allRows;
@@ -144,10 +148,6 @@ final class Candidate {
       }
     }
     return -1;
-  }
-
-  private static Pipeline pipeline(VectorAssembler assembler, PipelineStage classifier) {
-    return new Pipeline().setStages(new PipelineStage[] {assembler, classifier});
   }
 
   private static int bestIndex(CrossValidatorModel cv) {

@@ -7,6 +7,7 @@ import static com.customeranalytics.table.ModelTables.RANDOM_FOREST;
 import static com.customeranalytics.table.ModelTables.TEST;
 import static com.customeranalytics.table.ModelTables.TRAIN;
 import static com.customeranalytics.table.ModelTables.TUNED;
+import static com.customeranalytics.table.ModelTables.XGBOOST;
 import static org.apache.spark.sql.functions.col;
 
 import com.customeranalytics.concurrent.Parallel;
@@ -17,6 +18,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.OneVsRest;
@@ -30,9 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains and compares the classifiers of a model stage: RandomForest and GBT (one-vs-rest, as
- * MLlib's GBT is binary), each "default" (MLlib defaults) and "tuned" (CrossValidator over the
- * configured grid). Every candidate gets a validation F1 from the training split only (see
+ * Trains and compares the classifiers of a model stage (models.candidates): RandomForest, GBT
+ * (one-vs-rest, as MLlib's GBT is binary) and XGBoost (native multiclass), each "default" (the
+ * library's defaults) and "tuned" (CrossValidator over the configured grid). Every candidate gets a validation F1 from the training split only (see
  * {@link Candidate}); the best by that figure is kept, trained on the whole training split.
  * Test-split metrics ({@link Evaluation}) are computed for all, from data never trained on; a
  * default variant that is not kept is reported from its validation fit.
@@ -90,9 +94,13 @@ public final class ClassifierTrainer {
       long trainSize = train.count();
       long testSize = test.count();
       Splits.Validation split = new Splits.Validation(train, trainSize, s.folds, s.seed + 1);
+      List<String> families = XgboostSupport.families(s, modelIdPrefix);
+      if (families.contains(XGBOOST)) {
+        Xgboost.checkCanTrain(data.sparkSession().sparkContext());
+      }
       List<Candidate> candidates = new ArrayList<>();
       // Candidates are independent: validated side by side (see Parallel).
-      Parallel.all(s.parallelism, validations(featureCols, classNames.size(), s, split, candidates),
+      Parallel.all(s.parallelism, validations(families, featureCols, classNames.size(), s, split, candidates),
           modelIdPrefix + " training");
       Candidate best = null;
       for (Candidate c : candidates) { // in a fixed order, so ties pick the same model every run
@@ -134,39 +142,79 @@ public final class ClassifierTrainer {
     }
   }
 
-  /** The candidates (added to {@code out} in their fixed order) and the validation of each. */
-  private static List<Callable<Void>> validations(List<String> featureCols, int classes, ModelSettings s,
-      Splits.Validation split, List<Candidate> out) {
+  /**
+   * The candidates of models.candidates (added to {@code out} in a fixed order: the default
+   * variants, then the tuned ones, each in the order of the setting) and the validation of each.
+   */
+  private static List<Callable<Void>> validations(List<String> families, List<String> featureCols, int classes,
+      ModelSettings s, Splits.Validation split, List<Candidate> out) {
     VectorAssembler assembler = new VectorAssembler()
         .setInputCols(featureCols.toArray(new String[0])).setOutputCol(FEATURES);
-    RandomForestClassifier rf = new RandomForestClassifier().setSeed(s.seed)
-        .setLabelCol(LABEL).setFeaturesCol(FEATURES);
-    GBTClassifier gbt = new GBTClassifier().setSeed(s.seed).setLabelCol(LABEL).setFeaturesCol(FEATURES);
-    // One-vs-rest fits its binary GBTs side by side: each is a chain of small jobs.
-    OneVsRest ovr = new OneVsRest().setClassifier(gbt).setLabelCol(LABEL).setFeaturesCol(FEATURES)
-        .setParallelism(classes);
-    Candidate rfDefault = Candidate.single(RANDOM_FOREST, DEFAULT, assembler, rf);
-    Candidate gbtDefault = Candidate.single(GBT, DEFAULT, assembler, ovr);
-    out.add(rfDefault);
-    out.add(gbtDefault);
+    List<Candidate> defaults = new ArrayList<>();
+    List<Candidate> tuned = new ArrayList<>();
     List<Callable<Void>> validations = new ArrayList<>();
-    validations.add(() -> rfDefault.validate(split, s));
-    if (!s.tuning) {
-      validations.add(() -> gbtDefault.validate(split, s));
-      return validations;
+    for (String family : families) {
+      switch (family) {
+        case RANDOM_FOREST: {
+          RandomForestClassifier rf = new RandomForestClassifier().setSeed(s.seed)
+              .setLabelCol(LABEL).setFeaturesCol(FEATURES);
+          Candidate d = Candidate.single(RANDOM_FOREST, DEFAULT, assembler, rf);
+          defaults.add(d);
+          validations.add(() -> d.validate(split, s));
+          if (s.tuning) { // MLlib's defaults (20 trees) are not in the grid: validated on their own
+            Candidate t = Candidate.grid(RANDOM_FOREST, TUNED, new ParamGridBuilder()
+                .addGrid(rf.numTrees(), ints(s.rfNumTrees)).addGrid(rf.maxDepth(), ints(s.rfMaxDepth)).build(),
+                assembler, rf);
+            tuned.add(t);
+            validations.add(() -> t.validate(split, s));
+          }
+          break;
+        }
+        case GBT: {
+          GBTClassifier gbt = new GBTClassifier().setSeed(s.seed).setLabelCol(LABEL).setFeaturesCol(FEATURES);
+          // One-vs-rest fits its binary GBTs side by side: each is a chain of small jobs.
+          OneVsRest ovr = new OneVsRest().setClassifier(gbt).setLabelCol(LABEL).setFeaturesCol(FEATURES)
+              .setParallelism(classes);
+          withDefaultFromGrid(GBT, new PipelineStage[] {assembler, ovr}, gbt, s.tuning ? new ParamGridBuilder()
+              .addGrid(gbt.maxIter(), ints(s.gbtMaxIter)).addGrid(gbt.maxDepth(), ints(s.gbtMaxDepth)).build()
+              : null, s, split, defaults, tuned, validations);
+          break;
+        }
+        case XGBOOST: { // no XGBoost types here: a build without XGBoost never loads them
+          Xgboost.Family x = Xgboost.family(s, classes, LABEL, FEATURES, assembler,
+              split.all.sparkSession().sparkContext().isLocal());
+          withDefaultFromGrid(XGBOOST, x.stages, x.estimator, s.tuning ? x.grid : null, s, split, defaults, tuned,
+              validations);
+          break;
+        }
+        default:
+          throw new IllegalArgumentException("Unknown candidate " + family); // Settings checks the names
+      }
     }
-    Candidate rfTuned = Candidate.grid(RANDOM_FOREST, TUNED, assembler, rf, new ParamGridBuilder()
-        .addGrid(rf.numTrees(), ints(s.rfNumTrees)).addGrid(rf.maxDepth(), ints(s.rfMaxDepth)).build());
-    Candidate gbtTuned = Candidate.grid(GBT, TUNED, assembler, ovr, new ParamGridBuilder()
-        .addGrid(gbt.maxIter(), ints(s.gbtMaxIter)).addGrid(gbt.maxDepth(), ints(s.gbtMaxDepth)).build());
-    out.add(rfTuned);
-    out.add(gbtTuned);
-    validations.add(() -> rfTuned.validate(split, s));
-    validations.add(() -> {
-      gbtTuned.validate(split, s);
-      return gbtDefault.validateFromGrid(gbtTuned, gbt, split, s);
-    });
+    out.addAll(defaults);
+    out.addAll(tuned);
     return validations;
+  }
+
+  /**
+   * A family whose default point may lie in its tuning grid ({@code grid} null: tuning off): the
+   * tuned variant is cross-validated first and the default's figures taken from it where they
+   * can be (see {@link Candidate#validateFromGrid}).
+   */
+  private static void withDefaultFromGrid(String family, PipelineStage[] stages, Params estimator, ParamMap[] grid, ModelSettings s, Splits.Validation split, List<Candidate> defaults,
+      List<Candidate> tuned, List<Callable<Void>> validations) {
+    Candidate d = Candidate.single(family, DEFAULT, stages);
+    defaults.add(d);
+    if (grid == null) {
+      validations.add(() -> d.validate(split, s));
+      return;
+    }
+    Candidate t = Candidate.grid(family, TUNED, grid, stages);
+    tuned.add(t);
+    validations.add(() -> {
+      t.validate(split, s);
+      return d.validateFromGrid(t, estimator, split, s);
+    });
   }
 
   private static int[] ints(List<Integer> v) {

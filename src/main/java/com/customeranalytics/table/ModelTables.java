@@ -71,6 +71,7 @@ public final class ModelTables {
   // Values of model and variant on the metrics and ROC tables.
   public static final String RANDOM_FOREST = "random_forest";
   public static final String GBT = "gbt";
+  public static final String XGBOOST = "xgboost";
   /** MLlib's default parameters. */
   public static final String DEFAULT = "default";
   /** Chosen by cross-validation over the configured grid. */

@@ -103,6 +103,11 @@ public final class Tables {
     }
   }
 
+  /** The customer and month state tables: internal to rfm and rollups, not registered for BI. */
+  public static boolean internal(String table) {
+    return table.startsWith("rfm_state_") || table.startsWith("rollup_state_");
+  }
+
   /**
    * The stage that writes {@code table} (pipeline stage names), for messages such as "run the
    * rfm stage first"; null for the run logs every stage writes.

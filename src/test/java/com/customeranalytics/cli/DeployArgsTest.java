@@ -80,6 +80,49 @@ class DeployArgsTest {
     assertThat(built).isEqualTo(dagTasks(json(JOB_ARGS)));
   }
 
+  /**
+   * The model stages' xgboost candidate trains in barrier mode, which Spark refuses under dynamic
+   * allocation: every task or definition that runs ltv or next_purchase turns it off, and only those.
+   */
+  @Test
+  void theModelStagesRunWithoutDynamicAllocation() {
+    Assumptions.assumeTrue(hasCommand("python3"), "python3 not installed");
+    Map<String, String> env = Map.of("PYTHONPYCACHEPREFIX", REPO.resolve("target/pycache").toString());
+    List<String> lines = run(env, "python3", DAG.toString(), "--print-args", "--with-conf");
+    JsonNode conf = json(lines.subList(lines.size() - 1, lines.size()));
+    for (String task : List.of("ltv", "next_purchase", "pipeline")) {
+      assertThat(conf.get(task).path("spark.dynamicAllocation.enabled").asText()).as(task).isEqualTo("false");
+    }
+    for (String task : List.of("ingest", "clean", "rfm", "segment", "clv", "rollups", "report")) {
+      assertThat(conf.get(task).has("spark.dynamicAllocation.enabled")).as(task).isFalse();
+      assertThat(conf.get(task).get("spark.sql.extensions").asText()).isEqualTo("io.delta.sql.DeltaSparkSessionExtension");
+    }
+    assertThat(strings(json(DEPLOY.resolve("emr/add-steps.json")).get(0).get("Args")))
+        .containsSequence("--conf", "spark.dynamicAllocation.enabled=false");
+    assertThat(json(DEPLOY.resolve("emr/serverless-start-job-run.json")).get("jobDriver").get("sparkSubmit")
+        .get("sparkSubmitParameters").asText()).contains("--conf spark.dynamicAllocation.enabled=false");
+
+    Assumptions.assumeTrue(hasCommand("bash"), "bash not installed");
+    Path fake = fakeLauncher();
+    for (String stages : List.of("", "ltv", "ingest,clean")) {
+      List<String> cmd = new ArrayList<>(List.of("bash", DEPLOY.resolve("spark-submit/submit.sh").toString(),
+          "--jar", "j.jar", "--config", CLUSTER_CONFIG, "--as-of", SAMPLE_DS));
+      if (!stages.isEmpty()) {
+        cmd.addAll(List.of("--stages", stages));
+      }
+      List<String> submit = run(Map.of("SPARK_SUBMIT", fake.toString()), cmd.toArray(new String[0]));
+      assertThat(submit.contains("spark.dynamicAllocation.enabled=false")).as(stages).isEqualTo(!stages.startsWith("ingest"));
+      List<String> batch = new ArrayList<>(List.of("bash", DEPLOY.resolve("dataproc/submit-batch.sh").toString(),
+          "--region", "r", "--jar", "gs://b/j.jar", "--config", "gs://b/" + CLUSTER_CONFIG, "--as-of", SAMPLE_DS));
+      if (!stages.isEmpty()) {
+        batch.addAll(List.of("--stages", stages));
+      }
+      List<String> gcloud = run(Map.of("GCLOUD", fake.toString()), batch.toArray(new String[0]));
+      assertThat(gcloud.stream().anyMatch(a -> a.startsWith("--properties=") && a.contains("spark.dynamicAllocation.enabled=false")))
+          .as(stages).isEqualTo(!stages.startsWith("ingest"));
+    }
+  }
+
   @Test
   void theSubmitScriptsPassArgumentsTheJobAccepts() {
     Assumptions.assumeTrue(hasCommand("bash"), "bash not installed");

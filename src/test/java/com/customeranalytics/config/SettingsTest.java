@@ -49,6 +49,31 @@ class SettingsTest {
   }
 
   @Test
+  void theCatalogIsOptionalAndItsMetastoreSettingsApplyOnlyWithADatabase() {
+    Settings none = Settings.defaults();
+    assertThat(none.catalog().enabled()).isFalse();
+    Settings local = Settings.load(null, Map.of(), List.of("warehouse=/data/wh/", "catalog.database=analytics"));
+    assertThat(local.catalog().metastore).isEqualTo(Settings.Metastore.LOCAL);
+    assertThat(local.catalog().metastoreDir).isEqualTo("/data/wh-metastore"); // next to the warehouse
+    String root = System.getProperty("ca.repo.root", ".");
+    Settings emr = Settings.load(root + "/conf/emr.conf", Map.of(), List.of("catalog.database=analytics",
+        "catalog.spark.spark.hadoop.aws.region=eu-west-1"));
+    assertThat(emr.catalog().metastore).isEqualTo(Settings.Metastore.SESSION);
+    assertThat(emr.catalog().spark)
+        .containsEntry("spark.sql.catalogImplementation", "hive")
+        .containsEntry("spark.hadoop.hive.metastore.client.factory.class",
+            "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory")
+        .containsEntry("spark.hadoop.aws.region", "eu-west-1");
+    assertThat(emr.spark()).doesNotContainKey("spark.sql.catalogImplementation"); // path-only runs: no metastore
+    assertThatThrownBy(() -> Settings.load(root + "/conf/emr.conf", Map.of(),
+        List.of("catalog.database=analytics", "catalog.metastore=local")))
+        .hasMessageContaining("catalog.metastore").hasMessageContaining("s3a://my-bucket/customer-analytics/warehouse-metastore")
+        .hasMessageContaining("catalog.metastore = session");
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), List.of("catalog.database=my-db")))
+        .hasMessageContaining("catalog.database").hasMessageContaining("'my-db' is not a database name");
+  }
+
+  @Test
   void retrainingFollowsModelsRetrain() {
     java.time.LocalDate night = java.time.LocalDate.of(2011, 12, 9);
     Settings.ModelSettings always = Settings.load(null, Map.of(), List.of()).models();

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SparkExtension.class)
 class ClassifierTrainerTest {
   private static final List<String> CLASSES = List.of("Low", "Mid", "High");
+  /** The Spark 3.5 build compares xgboost too; the Spark 4 build leaves it out (XgboostSupport). */
+  private static final boolean XGBOOST = XgboostSupport.unavailable() == null;
 
   /** 240 customers; the class follows x (with some noise in y). */
   private static Dataset<Row> data() {
@@ -36,6 +38,19 @@ class ClassifierTrainerTest {
     return SparkTest.spark().createDataFrame(rows, new StructType()
         .add("customer_id", DataTypes.LongType).add("x", DataTypes.DoubleType)
         .add("y", DataTypes.DoubleType).add("label", DataTypes.DoubleType));
+  }
+
+  /**
+   * The same, with x zero for class 0 and four all-zero columns: most assembled vectors are
+   * sparse, as real features (returns, gaps of one-purchase customers) make them.
+   */
+  private static Dataset<Row> sparseData() {
+    Dataset<Row> d = data().withColumn("x", org.apache.spark.sql.functions.when(col("label").equalTo(0), 0.0)
+        .otherwise(col("x")));
+    for (int i = 0; i < 4; i++) {
+      d = d.withColumn("z" + i, org.apache.spark.sql.functions.lit(0.0));
+    }
+    return d;
   }
 
   @Test
@@ -55,11 +70,13 @@ class ClassifierTrainerTest {
     Dataset<Row> split = Splits.stratified(data(), 0.25, 42);
     ClassifierTrainer.Outcome out = ClassifierTrainer.train(split, List.of("x", "y"), CLASSES, s.models(),
         LocalDate.of(2011, 12, 9), "test");
-    assertThat(out.metrics).hasSize(2);
-    assertThat(out.metrics).extracting(r -> r.getString(1) + "/" + r.getString(2))
-        .containsExactly("random_forest/default", "gbt/default");
+    List<String> expected = new ArrayList<>(List.of("random_forest/default", "gbt/default"));
+    if (XGBOOST) {
+      expected.add("xgboost/default");
+    }
+    assertThat(out.metrics).extracting(r -> r.getString(1) + "/" + r.getString(2)).isEqualTo(expected);
     assertThat(out.metrics).allSatisfy(r -> {
-      // train size: the kept model saw the whole training split; the other default variant is
+      // train size: the kept model saw the whole training split; the other default variants are
       // reported from its validation fit, without the seeded fold (102 of the 180 rows)
       assertThat(r.getLong(3)).isEqualTo(r.getBoolean(r.size() - 2) ? 180L : 78L);
       assertThat(r.getLong(4)).isEqualTo(60L);  // test size
@@ -90,13 +107,66 @@ class ClassifierTrainerTest {
   @Test
   void tunedVariantsCrossValidateTheGrid() {
     Settings s = SparkTest.settings("models.folds=2", "models.grid.random-forest.num-trees=[5,10]",
-        "models.grid.random-forest.max-depth=[3]", "models.grid.gbt.max-iter=[3]", "models.grid.gbt.max-depth=[2]");
+        "models.grid.random-forest.max-depth=[3]", "models.grid.gbt.max-iter=[3]", "models.grid.gbt.max-depth=[2]",
+        "models.grid.xgboost.num-round=[5,10]", "models.grid.xgboost.max-depth=[2]");
     ClassifierTrainer.Outcome out = ClassifierTrainer.train(Splits.stratified(data(), 0.25, 42),
         List.of("x", "y"), CLASSES, s.models(), LocalDate.of(2011, 12, 9), "test");
-    assertThat(out.metrics).extracting(r -> r.getString(1) + "/" + r.getString(2)).containsExactly(
-        "random_forest/default", "gbt/default", "random_forest/tuned", "gbt/tuned");
-    // params sits third from the end: ..., confusion_matrix, params, is_best, model_id
-    assertThat(out.metrics.get(2).getString(out.metrics.get(2).size() - 3)).matches("maxDepth=3, numTrees=(5|10)");
-    assertThat(out.metrics.get(3).getString(out.metrics.get(3).size() - 3)).isEqualTo("maxDepth=2, maxIter=3");
+    List<String> names = new ArrayList<>();
+    java.util.Map<String, String> params = new java.util.HashMap<>();
+    for (Row r : out.metrics) { // params sits third from the end: ..., confusion_matrix, params, is_best, model_id
+      names.add(r.getString(1) + "/" + r.getString(2));
+      params.put(r.getString(1) + "/" + r.getString(2), r.getString(r.size() - 3));
+    }
+    assertThat(names).isEqualTo(XGBOOST
+        ? List.of("random_forest/default", "gbt/default", "xgboost/default", "random_forest/tuned", "gbt/tuned",
+            "xgboost/tuned")
+        : List.of("random_forest/default", "gbt/default", "random_forest/tuned", "gbt/tuned"));
+    assertThat(params.get("random_forest/tuned")).matches("maxDepth=3, numTrees=(5|10)");
+    assertThat(params.get("gbt/tuned")).isEqualTo("maxDepth=2, maxIter=3");
+    if (XGBOOST) {
+      assertThat(params.get("xgboost/tuned")).matches("max_depth=2, numRound=(5|10)");
+      assertThat(params.get("xgboost/default")).isEqualTo("XGBoost defaults");
+    }
+  }
+
+  /** The Spark 4 build: no XGBoost4J-Spark fits it, so xgboost is left out, or refused when it is all. */
+  @Test
+  void onSpark4XgboostIsLeftOutWithTheReason() {
+    org.junit.jupiter.api.Assumptions.assumeFalse(XGBOOST, "this build runs xgboost (tested above)");
+    assertThat(XgboostSupport.unavailable()).contains("no build for Spark 4").contains("3.1 is built for Spark 3.5");
+    Settings s = SparkTest.settings("models.tuning=false", "models.folds=2", "models.candidates=[xgboost]");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClassifierTrainer.train(
+        Splits.stratified(data(), 0.25, 42), List.of("x", "y"), CLASSES, s.models(), LocalDate.of(2011, 12, 9), "test"))
+        .hasMessageContaining("models.candidates lists only xgboost").hasMessageContaining("random_forest");
+  }
+
+  @Test
+  void xgboostIsNativeMulticlassSeededAndItsSavedModelScoresTheSame() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(XGBOOST, "the Spark 4 build leaves xgboost out (tested below)");
+    Settings s = SparkTest.settings("models.tuning=false", "models.folds=2", "models.candidates=[xgboost]");
+    Dataset<Row> split = Splits.stratified(sparseData(), 0.25, 42);
+    List<String> features = List.of("x", "y", "z0", "z1", "z2", "z3");
+    ClassifierTrainer.Outcome out = ClassifierTrainer.train(split, features, CLASSES, s.models(),
+        LocalDate.of(2011, 12, 9), "test");
+    assertThat(out.bestModel).isEqualTo("xgboost");
+    assertThat(out.bestTestF1).isGreaterThan(0.9);
+    assertThat(out.metrics.get(0).getLong(3)).isEqualTo(180L); // kept: refitted on the whole split
+    ClassifierTrainer.Outcome again = ClassifierTrainer.train(split, features, CLASSES, s.models(),
+        LocalDate.of(2011, 12, 9), "test");
+    assertThat(again.metrics).isEqualTo(out.metrics); // seeded: the same figures
+
+    Path dir = SparkTest.tempDir("xgb").resolve("m");
+    out.best.write().overwrite().save(dir.toString());
+    Dataset<Row> test = split.filter(col("split").equalTo("test"));
+    List<Row> before = Predictions.predict(out.best, test, CLASSES, LocalDate.of(2011, 12, 9), "m")
+        .orderBy("customer_id").collectAsList();
+    List<Row> after = Predictions.predict(SavedModels.load(dir.toString()), test, CLASSES,
+        LocalDate.of(2011, 12, 9), "m").orderBy("customer_id").collectAsList();
+    assertThat(after).isEqualTo(before);
+    // one multiclass model: three probabilities that sum to 1, not three one-vs-rest margins
+    for (Row r : before) {
+      double sum = r.<Double>getAs("prob_low") + r.<Double>getAs("prob_mid") + r.<Double>getAs("prob_high");
+      assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-6));
+    }
   }
 }

@@ -28,4 +28,14 @@ public final class ChildJob {
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     return pb.start();
   }
+
+  /** Runs {@code Main} with {@code args} to its end (at most 10 minutes); returns its exit code. */
+  public static int run(Path log, String... args) throws IOException, InterruptedException {
+    Process p = start(log, args);
+    if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("The child job did not end in 10 minutes; its log: " + log);
+    }
+    return p.exitValue();
+  }
 }

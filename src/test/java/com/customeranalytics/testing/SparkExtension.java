@@ -52,6 +52,8 @@ public final class SparkExtension implements BeforeAllCallback, ParameterResolve
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.legacy.timeParserPolicy", "CORRECTED") // as reference.conf
+        .config("spark.sql.ansi.enabled", "false") // as reference.conf (Spark 4's default is true)
+        .config("spark.sql.legacy.codingErrorAction", "true") // as reference.conf (for Spark 4)
         .config("spark.sql.warehouse.dir", SparkTest.tempDir("spark-warehouse").toString())
         .getOrCreate();
 

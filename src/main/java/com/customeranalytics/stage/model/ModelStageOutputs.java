@@ -13,6 +13,7 @@ import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
 import com.customeranalytics.ml.ClassifierTrainer;
 import com.customeranalytics.ml.Predictions;
+import com.customeranalytics.ml.SavedModels;
 import com.customeranalytics.table.ModelTables;
 import com.customeranalytics.table.TableStore;
 import java.io.IOException;
@@ -122,7 +123,7 @@ public final class ModelStageOutputs {
     String path = modelPath(tables, t, latest.get());
     PipelineModel model;
     try {
-      model = PipelineModel.load(path);
+      model = SavedModels.load(path);
     } catch (Exception e) { // Hadoop's IOExceptions too (a missing part): Scala declares none
       LOG.warn("{}: the saved model at {} cannot be read ({}): training instead", t.task, path, e.toString());
       return Optional.empty();
