@@ -9,8 +9,11 @@ import com.customeranalytics.testing.ChildJob;
 import com.customeranalytics.testing.SparkExtension;
 import com.customeranalytics.testing.SparkTest;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,10 +87,14 @@ class NightlyRunsTest {
   private static void run(Path wh, Path in, String stages) {
     // A fixed k, swept once per warehouse (models.retrain = never): the sweep is covered
     // elsewhere, and equal tables need no more of it here.
+    // The run's error output is kept for the failure message: a CI log shows only its tail.
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(new TeeOutputStream(System.err, errors), true, StandardCharsets.UTF_8);
     int code = Main.execute(new String[] {"run", "--stages", stages, "--input", in.toString(),
         "--warehouse", wh.toString(), "--set", "segment.k=4", "--set", "models.retrain=never"}, Map.of(),
-        System.out, System.err, s -> SparkTest.spark());
-    assertThat(code).isZero();
+        System.out, err, s -> SparkTest.spark());
+    assertThat(code).as("run --stages %s on %s failed:%n%s", stages, wh, errors.toString(StandardCharsets.UTF_8))
+        .isZero();
   }
 
   /**
@@ -408,5 +415,34 @@ class NightlyRunsTest {
     }
     assertThat(a.exceptAll(b).count()).as(table + ": nightly rows not in the full run").isZero();
     assertThat(b.exceptAll(a).count()).as(table + ": full-run rows not in the nightly").isZero();
+  }
+
+  /** Writes to two streams: the console as before, and a buffer for the failure message. */
+  private static final class TeeOutputStream extends OutputStream {
+    private final OutputStream a;
+    private final OutputStream b;
+
+    TeeOutputStream(OutputStream a, OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int c) throws IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public void write(byte[] buf, int off, int len) throws IOException {
+      a.write(buf, off, len);
+      b.write(buf, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      a.flush();
+      b.flush();
+    }
   }
 }
