@@ -1,6 +1,7 @@
 package com.customeranalytics.testing;
 
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -11,15 +12,27 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * classes that use it ({@code @ExtendWith(SparkExtension.class)}): built before the first such
  * class runs, kept in JUnit's root store, stopped when the whole run ends. A SparkSession
  * parameter of a test, constructor or lifecycle method gets it; static helpers reach it through
- * {@link SparkTest#spark()}.
+ * {@link SparkTest#spark()}. The folders a class made with {@link SparkTest#tempDir} are deleted
+ * when the class ends.
  */
-public final class SparkExtension implements BeforeAllCallback, ParameterResolver {
+public final class SparkExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SparkExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
     session(context);
+    context.getStore(NAMESPACE).put(MARK, SparkTest.madeSoFar());
   }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    Integer mark = context.getStore(NAMESPACE).get(MARK, Integer.class);
+    if (mark != null) {
+      SparkTest.deleteSince(mark);
+    }
+  }
+
+  private static final String MARK = "tempDirMark";
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

@@ -44,11 +44,60 @@ public final class SparkTest {
     return Settings.load(null, Map.of(), all);
   }
 
+  /**
+   * A new folder under the test JVM's own temporary root. {@link SparkExtension} deletes the
+   * folders a test class made when the class ends, and the root goes when the JVM exits: the
+   * suite writes many warehouses, and a CI machine's disk is not ours to fill.
+   */
   public static Path tempDir(String prefix) {
     try {
-      return Files.createTempDirectory("ca-" + prefix + "-");
+      Path dir = Files.createTempDirectory(root(), prefix + "-");
+      synchronized (made) {
+        made.add(dir);
+      }
+      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final List<Path> made = new ArrayList<>();
+  private static Path root;
+
+  private static synchronized Path root() throws IOException {
+    if (root == null) {
+      Path r = Files.createTempDirectory("ca-tests-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(r)));
+      root = r;
+    }
+    return root;
+  }
+
+  /** How many folders {@link #tempDir} has made so far: a mark for {@link #deleteSince}. */
+  static int madeSoFar() {
+    synchronized (made) {
+      return made.size();
+    }
+  }
+
+  /** Deletes the folders made since {@code mark}. */
+  static void deleteSince(int mark) {
+    List<Path> gone;
+    synchronized (made) {
+      gone = new ArrayList<>(made.subList(mark, made.size()));
+    }
+    gone.forEach(SparkTest::deleteTree);
+  }
+
+  /** Deletes a folder and all below it; best effort (a file still open stays until JVM exit). */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // Best effort: the JVM's shutdown hook tries the root again.
     }
   }
 
