@@ -44,6 +44,12 @@ public final class JobRunner {
       ctx.spark().sparkContext().setJobGroup(ctx.runId() + "/" + stages.get(0).name(),
           "customer-analytics " + step(0), false);
       try {
+        ctx.catalog().checkBefore(stages.stream().map(Stage::name).collect(Collectors.toList()));
+      } catch (RuntimeException e) {
+        ctx.spark().sparkContext().clearJobGroup();
+        throw new StageFailedException(stages.get(0).name(), e);
+      }
+      try {
         ctx.tables().appendLog(Tables.JOB_RUNS, rows(ctx, List.of(running(ctx, stages.get(0).name(), start))));
       } catch (Exception e) {
         ctx.spark().sparkContext().clearJobGroup();

@@ -20,8 +20,23 @@ import org.apache.spark.ml.tuning.CrossValidatorModel;
  */
 final class Candidate {
 
+  /** Where a family's estimator comes from: its name in the params figure, and its fits' limits. */
+  static final class Library {
+    static final Library MLLIB = new Library("MLlib", Integer.MAX_VALUE);
+
+    final String name;
+    /** How many of its fits may run at once in one JVM (a grid's points within a fold). */
+    final int fitsAtOnce;
+
+    Library(String name, int fitsAtOnce) {
+      this.name = name;
+      this.fitsAtOnce = fitsAtOnce;
+    }
+  }
+
   /** random_forest, gbt or xgboost. */
   final String family;
+  private final Library library;
   /** default or tuned. */
   final String variant;
   private final Pipeline pipeline;
@@ -37,8 +52,9 @@ final class Candidate {
   double validationF1;
   String params;
 
-  private Candidate(String family, String variant, Pipeline pipeline, ParamMap[] grid) {
+  private Candidate(String family, Library library, String variant, Pipeline pipeline, ParamMap[] grid) {
     this.family = family;
+    this.library = library;
     this.variant = variant;
     this.pipeline = pipeline;
     this.grid = grid;
@@ -46,17 +62,17 @@ final class Candidate {
 
   /** The params figure of a default variant: whose defaults they are. */
   private String defaults() {
-    return com.customeranalytics.table.ModelTables.XGBOOST.equals(family) ? "XGBoost defaults" : "MLlib defaults";
+    return library.name + " defaults";
   }
 
   /** The library's defaults: one parameter set, nothing to tune. {@code stages}: the features, then the classifier. */
-  static Candidate single(String family, String variant, PipelineStage... stages) {
-    return new Candidate(family, variant, new Pipeline().setStages(stages), new ParamMap[] {new ParamMap()});
+  static Candidate single(String family, Library library, String variant, PipelineStage... stages) {
+    return new Candidate(family, library, variant, new Pipeline().setStages(stages), new ParamMap[] {new ParamMap()});
   }
 
   /** A grid chosen by cross-validation. */
-  static Candidate grid(String family, String variant, ParamMap[] grid, PipelineStage... stages) {
-    return new Candidate(family, variant, new Pipeline().setStages(stages), grid);
+  static Candidate grid(String family, Library library, String variant, ParamMap[] grid, PipelineStage... stages) {
+    return new Candidate(family, library, variant, new Pipeline().setStages(stages), grid);
   }
 
   /**
@@ -79,9 +95,8 @@ final class Candidate {
           .setEvaluator(f1)
           .setNumFolds(s.folds)
           .setSeed(s.seed)
-          // the grid's points of one fold side by side, except XGBoost's (one fit at a time)
-          .setParallelism(com.customeranalytics.table.ModelTables.XGBOOST.equals(family) ? Xgboost.FITS_AT_ONCE
-              : grid.length)
+          // the grid's points of one fold side by side, as many as the library allows
+          .setParallelism(Math.min(grid.length, library.fitsAtOnce))
           .fit(split.all);
       model = (PipelineModel) cv.bestModel();
       trainedOn = split.allRows;

@@ -158,11 +158,11 @@ public final class ClassifierTrainer {
         case RANDOM_FOREST: {
           RandomForestClassifier rf = new RandomForestClassifier().setSeed(s.seed)
               .setLabelCol(LABEL).setFeaturesCol(FEATURES);
-          Candidate d = Candidate.single(RANDOM_FOREST, DEFAULT, assembler, rf);
+          Candidate d = Candidate.single(RANDOM_FOREST, Candidate.Library.MLLIB, DEFAULT, assembler, rf);
           defaults.add(d);
           validations.add(() -> d.validate(split, s));
           if (s.tuning) { // MLlib's defaults (20 trees) are not in the grid: validated on their own
-            Candidate t = Candidate.grid(RANDOM_FOREST, TUNED, new ParamGridBuilder()
+            Candidate t = Candidate.grid(RANDOM_FOREST, Candidate.Library.MLLIB, TUNED, new ParamGridBuilder()
                 .addGrid(rf.numTrees(), ints(s.rfNumTrees)).addGrid(rf.maxDepth(), ints(s.rfMaxDepth)).build(),
                 assembler, rf);
             tuned.add(t);
@@ -175,7 +175,7 @@ public final class ClassifierTrainer {
           // One-vs-rest fits its binary GBTs side by side: each is a chain of small jobs.
           OneVsRest ovr = new OneVsRest().setClassifier(gbt).setLabelCol(LABEL).setFeaturesCol(FEATURES)
               .setParallelism(classes);
-          withDefaultFromGrid(GBT, new PipelineStage[] {assembler, ovr}, gbt, s.tuning ? new ParamGridBuilder()
+          withDefaultFromGrid(GBT, Candidate.Library.MLLIB, new PipelineStage[] {assembler, ovr}, gbt, s.tuning ? new ParamGridBuilder()
               .addGrid(gbt.maxIter(), ints(s.gbtMaxIter)).addGrid(gbt.maxDepth(), ints(s.gbtMaxDepth)).build()
               : null, s, split, defaults, tuned, validations);
           break;
@@ -183,7 +183,7 @@ public final class ClassifierTrainer {
         case XGBOOST: { // no XGBoost types here: a build without XGBoost never loads them
           Xgboost.Family x = Xgboost.family(s, classes, LABEL, FEATURES, assembler,
               split.all.sparkSession().sparkContext().isLocal());
-          withDefaultFromGrid(XGBOOST, x.stages, x.estimator, s.tuning ? x.grid : null, s, split, defaults, tuned,
+          withDefaultFromGrid(XGBOOST, Xgboost.LIBRARY, x.stages, x.estimator, s.tuning ? x.grid : null, s, split, defaults, tuned,
               validations);
           break;
         }
@@ -201,15 +201,15 @@ public final class ClassifierTrainer {
    * tuned variant is cross-validated first and the default's figures taken from it where they
    * can be (see {@link Candidate#validateFromGrid}).
    */
-  private static void withDefaultFromGrid(String family, PipelineStage[] stages, Params estimator, ParamMap[] grid, ModelSettings s, Splits.Validation split, List<Candidate> defaults,
+  private static void withDefaultFromGrid(String family, Candidate.Library library, PipelineStage[] stages, Params estimator, ParamMap[] grid, ModelSettings s, Splits.Validation split, List<Candidate> defaults,
       List<Candidate> tuned, List<Callable<Void>> validations) {
-    Candidate d = Candidate.single(family, DEFAULT, stages);
+    Candidate d = Candidate.single(family, library, DEFAULT, stages);
     defaults.add(d);
     if (grid == null) {
       validations.add(() -> d.validate(split, s));
       return;
     }
-    Candidate t = Candidate.grid(family, TUNED, grid, stages);
+    Candidate t = Candidate.grid(family, library, TUNED, grid, stages);
     tuned.add(t);
     validations.add(() -> {
       t.validate(split, s);
@@ -217,7 +217,8 @@ public final class ClassifierTrainer {
     });
   }
 
-  private static int[] ints(List<Integer> v) {
+  /** A list setting as the int[] a ParamGridBuilder takes. */
+  static int[] ints(List<Integer> v) {
     return v.stream().mapToInt(Integer::intValue).toArray();
   }
 

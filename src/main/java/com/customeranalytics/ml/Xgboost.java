@@ -16,7 +16,7 @@ final class Xgboost {
    * so a grid's points are cross-validated one after the other (other families' fits still run
    * beside them). A fit is a few Spark jobs, so this costs little.
    */
-  static final int FITS_AT_ONCE = 1;
+  static final Candidate.Library LIBRARY = new Candidate.Library("XGBoost", 1);
 
   private Xgboost() {}
 
@@ -25,7 +25,7 @@ final class Xgboost {
    * set explicitly (multi:softprob, num_class): a class count inferred at fit time is not saved
    * with the model, which then loads back as binary. Trains in barrier mode: all num-workers
    * tasks start together or the stage waits for free slots. Its fits must run one at a time (see
-   * {@link #FITS_AT_ONCE}).
+   * {@link #LIBRARY}).
    */
   static XGBoostClassifier classifier(ModelSettings s, int classes, String label, String features,
       boolean localMode) {
@@ -84,8 +84,8 @@ final class Xgboost {
       org.apache.spark.ml.feature.VectorAssembler assembler, boolean localMode) {
     XGBoostClassifier xgb = classifier(s, classes, label, features, localMode);
     org.apache.spark.ml.param.ParamMap[] grid = new org.apache.spark.ml.tuning.ParamGridBuilder()
-        .addGrid(xgb.numRound(), s.xgbNumRound.stream().mapToInt(Integer::intValue).toArray())
-        .addGrid(xgb.maxDepth(), s.xgbMaxDepth.stream().mapToInt(Integer::intValue).toArray()).build();
+        .addGrid(xgb.numRound(), ClassifierTrainer.ints(s.xgbNumRound))
+        .addGrid(xgb.maxDepth(), ClassifierTrainer.ints(s.xgbMaxDepth)).build();
     return new Family(new org.apache.spark.ml.PipelineStage[] {assembler, new DenseFeatures(), xgb}, xgb, grid);
   }
 

@@ -36,7 +36,27 @@ public final class CatalogRegistry {
   }
 
   /**
-   * Registers each of {@code tables} that exists under the warehouse (internal state tables are
+   * Before a run writes anything: fails when a name this run's {@code stages} write (or a run
+   * log) is registered in the database at another location than this warehouse's table, so a
+   * refused run leaves nothing behind.
+   */
+  public synchronized void checkBefore(Collection<String> stages) {
+    if (!enabled()) {
+      return;
+    }
+    ensureDatabase();
+    // The catalog's names only (a command: no Spark job, no table read).
+    for (org.apache.spark.sql.Row r : spark.sql("SHOW TABLES IN " + quoted(settings.database)).collectAsList()) {
+      String table = r.getAs("tableName");
+      String stage = Tables.writtenBy(table);
+      if (!Tables.internal(table) && (stage == null || stages.contains(stage))) {
+        checkLocation(table);
+      }
+    }
+  }
+
+  /**
+   * Registers each of {@code tables}, which exist under the warehouse (internal state tables are
    * not registered: they are not for BI). A name already registered at this location is left as
    * it is; at another location it is an error naming both.
    *
@@ -49,28 +69,33 @@ public final class CatalogRegistry {
     }
     ensureDatabase();
     for (String table : tables) {
-      if (Tables.internal(table) || !store.exists(table)) {
+      if (Tables.internal(table)) {
         continue;
       }
-      String location = qualified(store.path(table));
-      String name = quoted(settings.database) + "." + quoted(table);
       if (spark.catalog().tableExists(settings.database, table)) {
-        String registered = registeredLocation(table);
-        if (!same(registered, location)) {
-          throw new CatalogConflictException(settings.database + "." + table + " is already registered in"
-              + " the catalog at " + registered + ", and this warehouse's table is at " + location + ". Drop"
-              + " the registration (DROP TABLE " + settings.database + "." + table + "; it is external, its"
-              + " files stay) or register this warehouse under another name (catalog.database).");
-        }
+        checkLocation(table);
         continue;
       }
-      spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING DELTA LOCATION " + TableStore.sqlString(location));
+      spark.sql("CREATE TABLE IF NOT EXISTS " + quoted(settings.database) + "." + quoted(table) + " USING DELTA LOCATION "
+          + TableStore.sqlString(qualified(store.path(table))));
       added.add(table);
     }
     if (!added.isEmpty()) {
       LOG.info("Catalog: registered {} in {}", String.join(", ", added), settings.database);
     }
     return added;
+  }
+
+  /** Fails naming both locations when the registered {@code table} is not this warehouse's. */
+  private void checkLocation(String table) {
+    String location = qualified(store.path(table));
+    String registered = registeredLocation(table);
+    if (!same(registered, location)) {
+      throw new CatalogConflictException(settings.database + "." + table + " is already registered in"
+          + " the catalog at " + registered + ", and this warehouse's table is at " + location + ". Drop"
+          + " the registration (DROP TABLE " + settings.database + "." + table + "; it is external, its"
+          + " files stay) or register this warehouse under another name (catalog.database).");
+    }
   }
 
   /** Creates the database once per run, after checking the session has a persistent catalog. */

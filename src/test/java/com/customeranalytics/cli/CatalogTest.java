@@ -107,5 +107,7 @@ class CatalogTest {
         + wh.resolve("bronze_transactions"))
         .contains("this warehouse's table is at file:" + other.resolve("bronze_transactions"))
         .contains("catalog.database").doesNotContain("\tat org.apache");
+    // Refused before it wrote anything: not even a job_runs row.
+    assertThat(other).doesNotExist();
   }
 }
