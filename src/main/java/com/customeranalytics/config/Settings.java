@@ -499,9 +499,13 @@ public final class Settings {
 
   /** A stable digest of the effective settings, recorded with every run. */
   public String digest() {
-    String rendered = config.root().render(ConfigRenderOptions.concise().setJson(true));
+    return sha256Hex(config.root().render(ConfigRenderOptions.concise().setJson(true)));
+  }
+
+  /** The first 8 bytes of the SHA-256 of {@code text}, in hex: the digests of settings and inputs. */
+  public static String sha256Hex(String text) {
     try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(rendered.getBytes(StandardCharsets.UTF_8));
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < 8; i++) {
         sb.append(String.format("%02x", h[i]));
@@ -510,6 +514,19 @@ public final class Settings {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A stable digest of the settings under {@code paths} only (e.g. "segment"): what a result
+   * depends on, where the whole {@link #digest()} would also change with the date or the input.
+   */
+  public String digestOf(String... paths) {
+    StringBuilder rendered = new StringBuilder();
+    for (String p : paths) {
+      rendered.append(p).append('=').append(config.hasPath(p)
+          ? config.getValue(p).render(ConfigRenderOptions.concise().setJson(true)) : "null").append('\n');
+    }
+    return sha256Hex(rendered.toString());
   }
 
   public String warehouse() { return warehouse; }

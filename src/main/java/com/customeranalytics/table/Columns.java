@@ -246,6 +246,12 @@ public final class Columns {
   public static final String PREDICTED_CLASS = "predicted_class";
   public static final String PREDICTED_CLASS_INDEX = "predicted_class_index";
   public static final String MODEL_ID = "model_id";
+  /**
+   * model_state_scoring: the model stage (ltv, next_purchase), and a digest of what a scoring
+   * read (the saved model, the scoring window, its silver files, the settings it depends on).
+   */
+  public static final String TASK = "task";
+  public static final String SCORING_INPUTS = "scoring_inputs";
   /** Prefix of a prediction's per-class probability, prob_<class key>. */
   public static final String PROB_PREFIX = "prob_";
   /** Rows the reported model was trained on, and the test split's rows. */

@@ -114,6 +114,14 @@ public final class ModelTables {
   }
 
   /** One-vs-rest ROC points per model, variant and class. */
+  /** model_state_scoring's rows (see {@link Tables#MODEL_STATE_SCORING}). */
+  public static final StructType SCORING_STATE_SCHEMA = new StructType()
+      .add(Columns.TASK, DataTypes.StringType, false)
+      .add(AS_OF_DATE, DataTypes.DateType, false)
+      .add(MODEL_ID, DataTypes.StringType, false)
+      .add(Columns.SCORING_INPUTS, DataTypes.StringType, false)
+      .add(Columns.CUSTOMERS, DataTypes.LongType, false);
+
   public static final StructType ROC_SCHEMA = new StructType()
       .add(AS_OF_DATE, DataTypes.DateType, false)
       .add(MODEL, DataTypes.StringType, false)

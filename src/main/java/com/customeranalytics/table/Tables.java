@@ -83,6 +83,12 @@ public final class Tables {
   /** The rollups' month state: per update, the bronze version (clean's record) it holds up to. */
   public static final String ROLLUP_STATE_LOG = "rollup_state_log";
   /**
+   * The model stages' scoring record (internal, not for BI): per task and as-of date scored with
+   * a saved model, a digest of what the scoring read and the customers it scored, so a night
+   * whose scoring would read the same can reuse those predictions.
+   */
+  public static final String MODEL_STATE_SCORING = "model_state_scoring";
+  /**
    * Columns whose Delta file statistics (min, max, null count) are kept: those the stages filter
    * on. Delta's default, the first 32 columns, also summarises long text (descriptions, raw
    * records) that no query skips files by, at a cost on every write. Null: Delta's default
@@ -103,14 +109,18 @@ public final class Tables {
     }
   }
 
-  /** The customer and month state tables: internal to rfm and rollups, not registered for BI. */
+  /**
+   * The customer, month and scoring state tables: internal to rfm, rollups and the model stages,
+   * not registered for BI.
+   */
   public static boolean internal(String table) {
-    return table.startsWith("rfm_state_") || table.startsWith("rollup_state_");
+    return table.startsWith("rfm_state_") || table.startsWith("rollup_state_") || table.startsWith("model_state_");
   }
 
   /**
    * The stage that writes {@code table} (pipeline stage names), for messages such as "run the
-   * rfm stage first"; null for the run logs every stage writes.
+   * rfm stage first"; null for the run logs every stage writes and the model stages' shared
+   * scoring record.
    */
   public static String writtenBy(String table) {
     if (table.startsWith("silver_") || table.equals(DQ_REPORT)) {

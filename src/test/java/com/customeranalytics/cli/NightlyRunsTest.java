@@ -366,6 +366,28 @@ class NightlyRunsTest {
         .orderBy(col("started_at").desc()).head();
     assertThat(run.<String>getAs("message")).contains("not trained", best);
 
+    // Another night of the month, nothing new in the scoring window (to 2011-11-30): its
+    // predictions are the scoring of 2011-12-09's, copied; and scored afresh (no scoring record)
+    // they are the same rows.
+    java.time.LocalDate nextNight = night.plusDays(1);
+    String[] nextScore = score.clone();
+    nextScore[4] = nextNight.toString();
+    assertThat(Main.execute(nextScore, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
+    Row reused = t.read(Tables.JOB_RUNS).filter(col("stage").equalTo("ltv").and(col("status").equalTo("succeeded")))
+        .orderBy(col("started_at").desc()).head();
+    assertThat(reused.<String>getAs("message")).contains("the scoring of " + night + " reused", best,
+        "2011-09-01..2011-11-30");
+    assertThat(reused.<Long>getAs("rows_out")).isEqualTo(predictions.count());
+    assertSameRows("ltv_predictions reused", t.readAsOf(Tables.LTV_PREDICTIONS, nextNight).drop("as_of_date"),
+        predictions.drop("as_of_date"));
+    SparkTest.deleteTree(nightly.resolve(Tables.MODEL_STATE_SCORING));
+    assertThat(Main.execute(nextScore, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
+    Row fresh = t.read(Tables.JOB_RUNS).filter(col("stage").equalTo("ltv").and(col("status").equalTo("succeeded")))
+        .orderBy(col("started_at").desc()).head();
+    assertThat(fresh.<String>getAs("message")).contains("scored", best).doesNotContain("reused");
+    assertSameRows("ltv_predictions scored afresh", t.readAsOf(Tables.LTV_PREDICTIONS, nextNight).drop("as_of_date"),
+        predictions.drop("as_of_date"));
+
     // The k sweep (segment.k fixed) follows the same schedule: the nights ran with
     // models.retrain = never, so only the first night swept, and its sweep stands.
     assertThat(t.read(Tables.KMEANS_K_SELECTION).select("as_of_date").distinct().collectAsList())

@@ -90,6 +90,19 @@ class SettingsTest {
   }
 
   @Test
+  void aSectionsDigestFollowsThatSectionOnly() {
+    String base = Settings.load(null, Map.of(), List.of()).digestOf("segment", "ltv");
+    assertThat(base).hasSize(16);
+    // The date, the input and other sections leave it as it is...
+    assertThat(Settings.load(null, Map.of(), List.of("as-of-date=2011-12-10", "input=/other.csv",
+        "models.retrain=never")).digestOf("segment", "ltv")).isEqualTo(base);
+    // ...the settings of the sections it covers change it.
+    assertThat(Settings.load(null, Map.of(), List.of("segment.k=4")).digestOf("segment", "ltv")).isNotEqualTo(base);
+    assertThat(Settings.load(null, Map.of(), List.of("ltv.feature-months=6")).digestOf("segment", "ltv"))
+        .isNotEqualTo(base);
+  }
+
+  @Test
   void layersApplyInOrderFileThenEnvThenSet() throws IOException {
     String f = file("a.conf", "customer-analytics { warehouse = \"/from/file\", input = \"/in/file\","
         + " sample.rows = 10 }");

@@ -90,7 +90,7 @@ public final class SparkTest {
   }
 
   /** Deletes a folder and all below it; best effort (a file still open stays until JVM exit). */
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

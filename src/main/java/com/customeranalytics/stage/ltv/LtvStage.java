@@ -131,9 +131,8 @@ public final class LtvStage implements Stage {
     Dataset<Row> returns = silver.get(1);
     Optional<ModelStageOutputs.SavedModel> saved = ModelStageOutputs.savedModel(ctx, ModelTables.LTV);
     if (saved.isPresent()) {
-      try (CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
-        return ModelStageOutputs.score(ctx, ModelTables.LTV, saved.get(), current.data, s.ltv().classNames);
-      }
+      return ModelStageOutputs.score(ctx, ModelTables.LTV, saved.get(), w.scoreStart, w.scoreEnd, sales, returns,
+          s.digestOf("segment", "ltv"), s.ltv().classNames, f -> f.data);
     }
 
     List<CustomerFeatures> windows = CustomerFeatures.trainingAndScoring(sales, returns, w, s.segment());

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import com.customeranalytics.concurrent.Parallel;
 import com.customeranalytics.config.Settings;
 import com.customeranalytics.config.Settings.ModelSettings;
+import com.customeranalytics.features.CustomerFeatures;
 import com.customeranalytics.job.StageContext;
 import com.customeranalytics.job.StageResult;
 import com.customeranalytics.ml.ClassifierTrainer;
@@ -23,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -174,13 +176,33 @@ public final class ModelStageOutputs {
   }
 
   /**
-   * Scores {@code current} with a saved model and replaces the as-of date's predictions: the
-   * night's cost without training. Returns what the stage reports.
+   * Scores the customers of the scoring window {@code from..to} with a saved model and replaces
+   * the as-of date's predictions: the night's cost without training. When an earlier scoring read
+   * the same (model, window, silver files, the settings {@code settingsDigest} covers) and its
+   * predictions still stand, they are copied instead (see {@link ScoringReuse}).
+   * {@code current} computes the rows to score from the window's features. Returns what the
+   * stage reports.
    */
-  public static StageResult score(StageContext ctx, ModelTables t, SavedModel saved, Dataset<Row> current,
-      List<String> classNames) {
-    long scored = ctx.tables().replaceAsOf(t.predictions, ctx.asOf(),
-        Predictions.predict(saved.model, current, classNames, ctx.asOf(), saved.modelId));
+  public static StageResult score(StageContext ctx, ModelTables t, SavedModel saved, LocalDate from, LocalDate to,
+      Dataset<Row> sales, Dataset<Row> returns, String settingsDigest, List<String> classNames,
+      Function<CustomerFeatures, Dataset<Row>> current) {
+    LocalDate asOf = ctx.asOf();
+    TableStore tables = ctx.tables();
+    String inputs = ScoringReuse.inputs(saved.modelId, from, to, sales, returns, settingsDigest);
+    Optional<LocalDate> before = ScoringReuse.reusable(tables, t, saved.modelId, inputs);
+    if (before.isPresent()) {
+      long copied = ScoringReuse.copy(tables, t, before.get(), asOf);
+      ScoringReuse.record(ctx.spark(), tables, t, asOf, saved.modelId, inputs, copied);
+      return new StageResult(copied, copied, String.format("not trained: the scoring of %s reused, %,d customers"
+          + " (the saved model %s, trained as of %s; the scoring window %s..%s and its silver files unchanged)",
+          before.get(), copied, saved.modelId, saved.trainedAsOf, from, to));
+    }
+    long scored;
+    try (CustomerFeatures features = CustomerFeatures.of(sales, returns, from, to, ctx.settings().segment())) {
+      scored = tables.replaceAsOf(t.predictions, asOf,
+          Predictions.predict(saved.model, current.apply(features), classNames, asOf, saved.modelId));
+    }
+    ScoringReuse.record(ctx.spark(), tables, t, asOf, saved.modelId, inputs, scored);
     return new StageResult(scored, scored, String.format("not trained: scored %,d customers with the saved model"
         + " %s (trained as of %s)", scored, saved.modelId, saved.trainedAsOf));
   }

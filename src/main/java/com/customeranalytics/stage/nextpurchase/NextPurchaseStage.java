@@ -98,11 +98,9 @@ public final class NextPurchaseStage implements Stage {
     Dataset<Row> returns = silver.get(1);
     Optional<ModelStageOutputs.SavedModel> saved = ModelStageOutputs.savedModel(ctx, ModelTables.NEXT_PURCHASE);
     if (saved.isPresent()) {
-      try (CustomerFeatures current = CustomerFeatures.of(sales, returns, w.scoreStart, w.scoreEnd, s.segment())) {
-        return ModelStageOutputs.score(ctx, ModelTables.NEXT_PURCHASE, saved.get(),
-            current.withGaps(CustomerFeatures.purchaseGaps(sales, w.scoreStart, w.scoreEnd)),
-            s.nextPurchase().classNames);
-      }
+      return ModelStageOutputs.score(ctx, ModelTables.NEXT_PURCHASE, saved.get(), w.scoreStart, w.scoreEnd, sales,
+          returns, s.digestOf("segment", "next-purchase"), s.nextPurchase().classNames,
+          f -> f.withGaps(CustomerFeatures.purchaseGaps(sales, w.scoreStart, w.scoreEnd)));
     }
     List<CustomerFeatures> windows = CustomerFeatures.trainingAndScoring(sales, returns, w, s.segment());
     try (CustomerFeatures features = windows.get(0); CustomerFeatures current = windows.get(1)) {
