@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
@@ -135,6 +136,12 @@ public final class TableStore {
   private static String run(Row commit) {
     String tag = commit.isNullAt(2) ? "" : commit.getString(2);
     return tag.contains("/") ? tag.substring(0, tag.indexOf('/')) : "(untagged)";
+  }
+
+  /** A Delta table property (e.g. delta.enableDeletionVectors) of an existing table; empty if unset. */
+  public Optional<String> property(String table, String key) {
+    Map<String, String> props = DeltaTable.forPath(spark, path(table)).detail().select("properties").head().getJavaMap(0);
+    return Optional.ofNullable(props == null ? null : props.get(key));
   }
 
   /** The table's latest version; -1 when it does not exist yet. */

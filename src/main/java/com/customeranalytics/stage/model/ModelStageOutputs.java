@@ -188,11 +188,11 @@ public final class ModelStageOutputs {
       Function<CustomerFeatures, Dataset<Row>> current) {
     LocalDate asOf = ctx.asOf();
     TableStore tables = ctx.tables();
-    String inputs = ScoringReuse.inputs(saved.modelId, from, to, sales, returns, settingsDigest);
-    Optional<LocalDate> before = ScoringReuse.reusable(tables, t, saved.modelId, inputs);
+    Optional<String> inputs = ScoringReuse.inputs(tables, saved.modelId, from, to, sales, returns, settingsDigest);
+    Optional<LocalDate> before = inputs.flatMap(i -> ScoringReuse.reusable(tables, t, saved.modelId, i));
     if (before.isPresent()) {
       long copied = ScoringReuse.copy(tables, t, before.get(), asOf);
-      ScoringReuse.record(ctx.spark(), tables, t, asOf, saved.modelId, inputs, copied);
+      ScoringReuse.record(ctx.spark(), tables, t, asOf, saved.modelId, inputs.get(), copied);
       return new StageResult(copied, copied, String.format("not trained: the scoring of %s reused, %,d customers"
           + " (the saved model %s, trained as of %s; the scoring window %s..%s and its silver files unchanged)",
           before.get(), copied, saved.modelId, saved.trainedAsOf, from, to));
@@ -202,7 +202,9 @@ public final class ModelStageOutputs {
       scored = tables.replaceAsOf(t.predictions, asOf,
           Predictions.predict(saved.model, current.apply(features), classNames, asOf, saved.modelId));
     }
-    ScoringReuse.record(ctx.spark(), tables, t, asOf, saved.modelId, inputs, scored);
+    if (inputs.isPresent()) {
+      ScoringReuse.record(ctx.spark(), tables, t, asOf, saved.modelId, inputs.get(), scored);
+    }
     return new StageResult(scored, scored, String.format("not trained: scored %,d customers with the saved model"
         + " %s (trained as of %s)", scored, saved.modelId, saved.trainedAsOf));
   }

@@ -43,10 +43,17 @@ final class ScoringReuse {
    * The digest of a scoring: {@code modelId}, the window, the files of {@code sales} and
    * {@code returns} in the window's months (Delta never rewrites a file in place, so a changed
    * month has new file names), and {@code settings} (a digest of the settings the features
-   * depend on).
+   * depend on); empty when the files cannot tell (deletion vectors on).
    */
-  static String inputs(String modelId, LocalDate from, LocalDate to, Dataset<Row> sales, Dataset<Row> returns,
-      String settings) {
+  static Optional<String> inputs(TableStore tables, String modelId, LocalDate from, LocalDate to, Dataset<Row> sales,
+      Dataset<Row> returns, String settings) {
+    // With deletion vectors (Databricks turns them on for new tables) a change can mark rows of
+    // a file deleted and keep its name: file names no longer tell, so such silver always scores.
+    for (String t : Tables.SALES_AND_RETURNS) {
+      if (tables.property(t, "delta.enableDeletionVectors").map(Boolean::parseBoolean).orElse(false)) {
+        return Optional.empty();
+      }
+    }
     StringBuilder b = new StringBuilder();
     b.append("model ").append(modelId).append('\n').append("window ").append(from).append("..").append(to)
         .append('\n').append("settings ").append(settings).append('\n');
@@ -54,7 +61,7 @@ final class ScoringReuse {
     windowFiles(sales.inputFiles(), from, to).forEach(f -> b.append(f).append('\n'));
     b.append("returns\n");
     windowFiles(returns.inputFiles(), from, to).forEach(f -> b.append(f).append('\n'));
-    return Settings.sha256Hex(b.toString());
+    return Optional.of(Settings.sha256Hex(b.toString()));
   }
 
   /**

@@ -2,10 +2,21 @@ package com.customeranalytics.stage.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.customeranalytics.table.TableStore;
+import com.customeranalytics.table.Tables;
+import com.customeranalytics.testing.SparkExtension;
+import com.customeranalytics.testing.SparkTest;
+import java.nio.file.Path;
 import java.time.LocalDate;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The files a scoring window reads: those of its months, wherever the warehouse lies. */
+/**
+ * The files a scoring window reads: those of its months, wherever the warehouse lies; and no
+ * digest at all where file names cannot tell a change (deletion vectors).
+ */
+@ExtendWith(SparkExtension.class)
 class ScoringReuseTest {
   private static final LocalDate FROM = LocalDate.of(2011, 6, 1);
   private static final LocalDate TO = LocalDate.of(2011, 11, 30);
@@ -30,5 +41,27 @@ class ScoringReuseTest {
     // A month that received lines has a new file: a different list.
     String[] grown = {copied[0], copied[1], "file:/wh/silver_sales/invoice_month=2011-09/part-00000-new.snappy.parquet"};
     assertThat(ScoringReuse.windowFiles(grown, FROM, TO)).hasSize(3);
+  }
+
+  @Test
+  void silverWithDeletionVectorsHasNoDigest(SparkSession spark) {
+    Path plain = SparkTest.tempDir("scoring-plain");
+    Path dv = SparkTest.tempDir("scoring-dv");
+    for (Path wh : new Path[] {plain, dv}) {
+      for (String t : Tables.SALES_AND_RETURNS) {
+        spark.sql("CREATE TABLE delta.`" + wh.resolve(t) + "` (customer_id BIGINT, invoice_month STRING) USING DELTA"
+            + " PARTITIONED BY (invoice_month)"
+            + (wh == dv ? " TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')" : ""));
+        spark.sql("INSERT INTO delta.`" + wh.resolve(t) + "` VALUES (1, '2011-07'), (2, '2011-12')");
+      }
+    }
+    TableStore a = new TableStore(spark, plain.toString());
+    TableStore b = new TableStore(spark, dv.toString());
+    String digest = ScoringReuse.inputs(a, "m", FROM, TO, a.read(Tables.SILVER_SALES), a.read(Tables.SILVER_RETURNS),
+        "s").orElseThrow();
+    assertThat(digest).isNotEqualTo(ScoringReuse.inputs(a, "other-model", FROM, TO, a.read(Tables.SILVER_SALES),
+        a.read(Tables.SILVER_RETURNS), "s").orElseThrow());
+    assertThat(ScoringReuse.inputs(b, "m", FROM, TO, b.read(Tables.SILVER_SALES), b.read(Tables.SILVER_RETURNS), "s"))
+        .isEmpty();
   }
 }
