@@ -446,7 +446,7 @@ public final class TableStore {
   }
 
   /** {@code as_of_date = 'yyyy-MM-dd'}, the SQL predicate Delta's replaceWhere takes. */
-  static String asOfPredicate(LocalDate asOf) {
+  public static String asOfPredicate(LocalDate asOf) {
     return Columns.AS_OF_DATE + " = '" + asOf + "'";
   }
 

@@ -345,8 +345,10 @@ class NightlyRunsTest {
    */
   @Test
   void betweenRetrainsTheSavedModelScores() throws IOException {
+    // No saved model within retrain-after-days of 2011-12-01: this run trains, and records its
+    // scoring of the window the next nights of the month score.
     String[] train = {"run", "--stages", "ltv", "--as-of", "2011-12-01", "--warehouse", nightly.toString(),
-        "--set", "models.tuning=false"};
+        "--set", "models.tuning=false", "--set", "models.retrain=when-older-than"};
     assertThat(Main.execute(train, Map.of(), System.out, System.err, s -> SparkTest.spark())).isZero();
     TableStore t = new TableStore(spark, nightly.toString());
     java.time.LocalDate trained = java.time.LocalDate.of(2011, 12, 1);
@@ -364,11 +366,15 @@ class NightlyRunsTest {
     assertThat(t.readAsOf(Tables.LTV_MODEL_METRICS, night).count()).isZero();
     Row run = t.read(Tables.JOB_RUNS).filter(col("stage").equalTo("ltv").and(col("status").equalTo("succeeded")))
         .orderBy(col("started_at").desc()).head();
-    assertThat(run.<String>getAs("message")).contains("not trained", best);
+    // The same model and scoring window (2011-09..11) as the training's: its predictions, copied.
+    assertThat(run.<String>getAs("message")).contains("not trained", best, "the scoring of " + trained + " reused");
+    assertSameRows("ltv_predictions of the training, reused", predictions.drop("as_of_date"),
+        t.readAsOf(Tables.LTV_PREDICTIONS, trained).drop("as_of_date"));
 
     // Another night of the month, nothing new in the scoring window (to 2011-11-30): its
-    // predictions are the scoring of 2011-12-09's, copied; and scored afresh (no scoring record)
-    // they are the same rows.
+    // predictions are the scoring of 2011-12-09's, copied; and scored afresh with the saved model
+    // (no scoring record) they are the same rows: the training's in-memory model and the saved
+    // one score alike.
     java.time.LocalDate nextNight = night.plusDays(1);
     String[] nextScore = score.clone();
     nextScore[4] = nextNight.toString();

@@ -129,10 +129,11 @@ public final class LtvStage implements Stage {
     List<Dataset<Row>> silver = tables.readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
     Dataset<Row> sales = silver.get(0);
     Dataset<Row> returns = silver.get(1);
+    ModelStageOutputs.ScoringWindow scoring = new ModelStageOutputs.ScoringWindow(w.scoreStart, w.scoreEnd, sales,
+        returns, s.digestOf("segment", "ltv"));
     Optional<ModelStageOutputs.SavedModel> saved = ModelStageOutputs.savedModel(ctx, ModelTables.LTV);
     if (saved.isPresent()) {
-      return ModelStageOutputs.score(ctx, ModelTables.LTV, saved.get(), w.scoreStart, w.scoreEnd, sales, returns,
-          s.digestOf("segment", "ltv"), s.ltv().classNames, f -> f.data);
+      return ModelStageOutputs.score(ctx, ModelTables.LTV, saved.get(), scoring, s.ltv().classNames, f -> f.data);
     }
 
     List<CustomerFeatures> windows = CustomerFeatures.trainingAndScoring(sales, returns, w, s.segment());
@@ -143,7 +144,7 @@ public final class LtvStage implements Stage {
         tables.replaceAsOf(Tables.LTV_CLASS_BOUNDARIES, asOf, ctx.spark()
             .createDataFrame(boundaries(ts, asOf, s.ltv().classNames), ModelTables.LTV_BOUNDARY_SCHEMA).coalesce(1));
         return ModelStageOutputs.trainAndPublish(ctx, ModelTables.LTV, rows, rows.filter(col(EXCLUDED_FROM_TRAINING).equalTo(false)),
-            CustomerFeatures.RFM_FEATURES, s.ltv().classNames, current.data);
+            CustomerFeatures.RFM_FEATURES, s.ltv().classNames, current.data, scoring);
       } finally {
         rows.unpersist();
       }

@@ -49,7 +49,8 @@ public final class ModelStageOutputs {
    * train/test split), and publishes what training gave.
    */
   public static StageResult trainAndPublish(StageContext ctx, ModelTables t, Dataset<Row> rows,
-      Dataset<Row> trainable, List<String> featureCols, List<String> classNames, Dataset<Row> current) {
+      Dataset<Row> trainable, List<String> featureCols, List<String> classNames, Dataset<Row> current,
+      ScoringWindow window) {
     LocalDate asOf = ctx.asOf();
     TableStore tables = ctx.tables();
     // The training set is written while the models train: independent, and training is a chain
@@ -65,9 +66,35 @@ public final class ModelStageOutputs {
         })).get(0);
     ClassifierTrainer.Outcome out = trained[0];
     long scored = publish(ctx, t, out, current, classNames);
+    // The nights until the next training score this window with this model (once saved): the
+    // first of them can copy these predictions. Not recorded where every night trains.
+    if (ctx.settings().models().retrain != Settings.Retrain.ALWAYS) {
+      ScoringReuse.inputs(tables, out.bestModelId, window)
+          .ifPresent(i -> ScoringReuse.record(ctx.spark(), tables, t, asOf, out.bestModelId, i, scored));
+    }
     return new StageResult(trainingRows, scored, String.format(
         "training set %,d, best %s/%s validation F1 %.3f test F1 %.3f, %,d customers scored",
         trainingRows, out.bestModel, out.bestVariant, out.bestValidationF1, out.bestTestF1, scored));
+  }
+
+  /**
+   * What a scoring reads: the scoring window {@code from..to} of silver ({@code sales},
+   * {@code returns}) and a digest of the settings its features depend on.
+   */
+  public static final class ScoringWindow {
+    final LocalDate from;
+    final LocalDate to;
+    final Dataset<Row> sales;
+    final Dataset<Row> returns;
+    final String settingsDigest;
+
+    public ScoringWindow(LocalDate from, LocalDate to, Dataset<Row> sales, Dataset<Row> returns, String settingsDigest) {
+      this.from = from;
+      this.to = to;
+      this.sales = sales;
+      this.returns = returns;
+      this.settingsDigest = settingsDigest;
+    }
   }
 
   /** Where a task's model for an as-of date lives. */
@@ -176,19 +203,20 @@ public final class ModelStageOutputs {
   }
 
   /**
-   * Scores the customers of the scoring window {@code from..to} with a saved model and replaces
-   * the as-of date's predictions: the night's cost without training. When an earlier scoring read
-   * the same (model, window, silver files, the settings {@code settingsDigest} covers) and its
-   * predictions still stand, they are copied instead (see {@link ScoringReuse}).
-   * {@code current} computes the rows to score from the window's features. Returns what the
-   * stage reports.
+   * Scores the customers of the scoring window with a saved model and replaces the as-of date's
+   * predictions: the night's cost without training. When an earlier scoring (or the training
+   * that saved the model) read the same (model, window, silver files, the settings the window's
+   * digest covers) and its predictions still stand, they are copied instead (see
+   * {@link ScoringReuse}). {@code current} computes the rows to score from the window's features.
+   * Returns what the stage reports.
    */
-  public static StageResult score(StageContext ctx, ModelTables t, SavedModel saved, LocalDate from, LocalDate to,
-      Dataset<Row> sales, Dataset<Row> returns, String settingsDigest, List<String> classNames,
-      Function<CustomerFeatures, Dataset<Row>> current) {
+  public static StageResult score(StageContext ctx, ModelTables t, SavedModel saved, ScoringWindow window,
+      List<String> classNames, Function<CustomerFeatures, Dataset<Row>> current) {
     LocalDate asOf = ctx.asOf();
     TableStore tables = ctx.tables();
-    Optional<String> inputs = ScoringReuse.inputs(tables, saved.modelId, from, to, sales, returns, settingsDigest);
+    LocalDate from = window.from;
+    LocalDate to = window.to;
+    Optional<String> inputs = ScoringReuse.inputs(tables, saved.modelId, window);
     Optional<LocalDate> before = inputs.flatMap(i -> ScoringReuse.reusable(tables, t, saved.modelId, i));
     if (before.isPresent()) {
       long copied = ScoringReuse.copy(tables, t, before.get(), asOf);
@@ -198,7 +226,8 @@ public final class ModelStageOutputs {
           before.get(), copied, saved.modelId, saved.trainedAsOf, from, to));
     }
     long scored;
-    try (CustomerFeatures features = CustomerFeatures.of(sales, returns, from, to, ctx.settings().segment())) {
+    try (CustomerFeatures features = CustomerFeatures.of(window.sales, window.returns, from, to,
+        ctx.settings().segment())) {
       scored = tables.replaceAsOf(t.predictions, asOf,
           Predictions.predict(saved.model, current.apply(features), classNames, asOf, saved.modelId));
     }

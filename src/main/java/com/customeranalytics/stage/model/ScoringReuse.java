@@ -45,6 +45,10 @@ final class ScoringReuse {
    * month has new file names), and {@code settings} (a digest of the settings the features
    * depend on); empty when the files cannot tell (deletion vectors on).
    */
+  static Optional<String> inputs(TableStore tables, String modelId, ModelStageOutputs.ScoringWindow w) {
+    return inputs(tables, modelId, w.from, w.to, w.sales, w.returns, w.settingsDigest);
+  }
+
   static Optional<String> inputs(TableStore tables, String modelId, LocalDate from, LocalDate to, Dataset<Row> sales,
       Dataset<Row> returns, String settings) {
     // With deletion vectors (Databricks turns them on for new tables) a change can mark rows of
@@ -126,6 +130,6 @@ final class ScoringReuse {
     Dataset<Row> row = spark.createDataFrame(List.of(RowFactory.create(t.task, Date.valueOf(asOf), modelId,
         inputs, customers)), ModelTables.SCORING_STATE_SCHEMA).coalesce(1);
     tables.replaceWhere(Tables.MODEL_STATE_SCORING, TASK + " = " + TableStore.sqlString(t.task) + " AND "
-        + AS_OF_DATE + " = '" + asOf + "'", row);
+        + TableStore.asOfPredicate(asOf), row);
   }
 }

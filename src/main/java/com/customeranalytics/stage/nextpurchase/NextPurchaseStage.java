@@ -96,11 +96,12 @@ public final class NextPurchaseStage implements Stage {
     List<Dataset<Row>> silver = tables.readWrittenTogether(Tables.SALES_AND_RETURNS, Tables.DQ_REPORT);
     Dataset<Row> sales = silver.get(0);
     Dataset<Row> returns = silver.get(1);
+    ModelStageOutputs.ScoringWindow scoring = new ModelStageOutputs.ScoringWindow(w.scoreStart, w.scoreEnd, sales,
+        returns, s.digestOf("segment", "next-purchase"));
     Optional<ModelStageOutputs.SavedModel> saved = ModelStageOutputs.savedModel(ctx, ModelTables.NEXT_PURCHASE);
     if (saved.isPresent()) {
-      return ModelStageOutputs.score(ctx, ModelTables.NEXT_PURCHASE, saved.get(), w.scoreStart, w.scoreEnd, sales,
-          returns, s.digestOf("segment", "next-purchase"), s.nextPurchase().classNames,
-          f -> f.withGaps(CustomerFeatures.purchaseGaps(sales, w.scoreStart, w.scoreEnd)));
+      return ModelStageOutputs.score(ctx, ModelTables.NEXT_PURCHASE, saved.get(), scoring,
+          s.nextPurchase().classNames, f -> f.withGaps(CustomerFeatures.purchaseGaps(sales, w.scoreStart, w.scoreEnd)));
     }
     List<CustomerFeatures> windows = CustomerFeatures.trainingAndScoring(sales, returns, w, s.segment());
     try (CustomerFeatures features = windows.get(0); CustomerFeatures current = windows.get(1)) {
@@ -109,7 +110,7 @@ public final class NextPurchaseStage implements Stage {
       try {
         return ModelStageOutputs.trainAndPublish(ctx, ModelTables.NEXT_PURCHASE, rows, rows, featureColumns(),
             s.nextPurchase().classNames,
-            current.withGaps(CustomerFeatures.purchaseGaps(sales, w.scoreStart, w.scoreEnd)));
+            current.withGaps(CustomerFeatures.purchaseGaps(sales, w.scoreStart, w.scoreEnd)), scoring);
       } finally {
         rows.unpersist();
       }
