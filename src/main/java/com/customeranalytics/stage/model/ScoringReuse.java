@@ -40,17 +40,14 @@ final class ScoringReuse {
   private ScoringReuse() {}
 
   /**
-   * The digest of a scoring: {@code modelId}, the window, the files of {@code sales} and
-   * {@code returns} in the window's months (Delta never rewrites a file in place, so a changed
-   * month has new file names), and {@code settings} (a digest of the settings the features
-   * depend on); empty when the files cannot tell (deletion vectors on).
+   * The digest of a scoring: {@code modelId}, the window, the files of its sales and returns in
+   * the window's months (Delta never rewrites a file in place, so a changed month has new file
+   * names), and its settings digest (the settings the features depend on); empty when the files
+   * cannot tell (deletion vectors on).
    */
   static Optional<String> inputs(TableStore tables, String modelId, ModelStageOutputs.ScoringWindow w) {
-    return inputs(tables, modelId, w.from, w.to, w.sales, w.returns, w.settingsDigest);
-  }
-
-  static Optional<String> inputs(TableStore tables, String modelId, LocalDate from, LocalDate to, Dataset<Row> sales,
-      Dataset<Row> returns, String settings) {
+    LocalDate from = w.from;
+    LocalDate to = w.to;
     // With deletion vectors (Databricks turns them on for new tables) a change can mark rows of
     // a file deleted and keep its name: file names no longer tell, so such silver always scores.
     for (String t : Tables.SALES_AND_RETURNS) {
@@ -60,11 +57,11 @@ final class ScoringReuse {
     }
     StringBuilder b = new StringBuilder();
     b.append("model ").append(modelId).append('\n').append("window ").append(from).append("..").append(to)
-        .append('\n').append("settings ").append(settings).append('\n');
+        .append('\n').append("settings ").append(w.settingsDigest).append('\n');
     b.append("sales\n");
-    windowFiles(sales.inputFiles(), from, to).forEach(f -> b.append(f).append('\n'));
+    windowFiles(w.sales.inputFiles(), from, to).forEach(f -> b.append(f).append('\n'));
     b.append("returns\n");
-    windowFiles(returns.inputFiles(), from, to).forEach(f -> b.append(f).append('\n'));
+    windowFiles(w.returns.inputFiles(), from, to).forEach(f -> b.append(f).append('\n'));
     return Optional.of(Settings.sha256Hex(b.toString()));
   }
 

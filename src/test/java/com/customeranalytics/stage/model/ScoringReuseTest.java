@@ -57,11 +57,12 @@ class ScoringReuseTest {
     }
     TableStore a = new TableStore(spark, plain.toString());
     TableStore b = new TableStore(spark, dv.toString());
-    String digest = ScoringReuse.inputs(a, "m", FROM, TO, a.read(Tables.SILVER_SALES), a.read(Tables.SILVER_RETURNS),
-        "s").orElseThrow();
-    assertThat(digest).isNotEqualTo(ScoringReuse.inputs(a, "other-model", FROM, TO, a.read(Tables.SILVER_SALES),
-        a.read(Tables.SILVER_RETURNS), "s").orElseThrow());
-    assertThat(ScoringReuse.inputs(b, "m", FROM, TO, b.read(Tables.SILVER_SALES), b.read(Tables.SILVER_RETURNS), "s"))
-        .isEmpty();
+    String digest = ScoringReuse.inputs(a, "m", window(a)).orElseThrow();
+    assertThat(digest).isNotEqualTo(ScoringReuse.inputs(a, "other-model", window(a)).orElseThrow());
+    assertThat(ScoringReuse.inputs(b, "m", window(b))).isEmpty();
+  }
+
+  private static ModelStageOutputs.ScoringWindow window(TableStore t) {
+    return new ModelStageOutputs.ScoringWindow(FROM, TO, t.read(Tables.SILVER_SALES), t.read(Tables.SILVER_RETURNS), "s");
   }
 }
