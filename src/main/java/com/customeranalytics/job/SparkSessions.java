@@ -13,6 +13,15 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
   private SparkSessions() {}
 
+  /**
+   * In local mode, the "file:" file system without Hadoop's shell-outs (see
+   * {@link com.customeranalytics.table.local.NoForkRawLocalFileSystem}): pipeline 0.9x here. Not set
+   * on a cluster, whose executors may not see the app's classes when Hadoop loads a file system.
+   */
+  public static final Map<String, String> LOCAL_FILES = Map.of(
+      "spark.hadoop.fs.file.impl", com.customeranalytics.table.local.NoForkLocalFileSystem.class.getName(),
+      "spark.hadoop.fs.AbstractFileSystem.file.impl", com.customeranalytics.table.local.NoForkLocalFs.class.getName());
+
   public static SparkSession create(Settings settings) {
     SparkConf submitted = new SparkConf(); // holds what spark-submit passed (--master, --conf)
     SparkSession.Builder b = SparkSession.builder().appName("customer-analytics");
@@ -27,6 +36,15 @@ public final class SparkSessions {
     }
     if (!submitted.contains("spark.master") && !settings.spark().containsKey("spark.master")) {
       b.master("local[*]");
+    }
+    String master = submitted.contains("spark.master") ? submitted.get("spark.master")
+        : settings.spark().getOrDefault("spark.master", "local[*]");
+    if (master.startsWith("local")) {
+      LOCAL_FILES.forEach((k, v) -> {
+        if (!submitted.contains(k) && !conf.containsKey(k)) {
+          b.config(k, v);
+        }
+      });
     }
     if (settings.catalog().enabled() && settings.catalog().metastore == Settings.Metastore.LOCAL) {
       embeddedMetastore(b, settings.catalog().metastoreDir);

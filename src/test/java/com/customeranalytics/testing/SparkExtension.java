@@ -68,6 +68,7 @@ public final class SparkExtension implements BeforeAllCallback, AfterAllCallback
         .config("spark.sql.ansi.enabled", "false") // as reference.conf (Spark 4's default is true)
         .config("spark.sql.legacy.codingErrorAction", "true") // as reference.conf (for Spark 4)
         .config("spark.sql.codegen.cache.maxEntries", "2000") // as reference.conf
+        .config(new java.util.HashMap<String, Object>(com.customeranalytics.job.SparkSessions.LOCAL_FILES)) // as local mode
         .config("spark.sql.warehouse.dir", SparkTest.tempDir("spark-warehouse").toString())
         .getOrCreate();
 
