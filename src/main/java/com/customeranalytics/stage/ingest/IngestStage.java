@@ -31,7 +31,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.unix_millis;
@@ -368,22 +367,29 @@ public final class IngestStage implements Stage {
     List<Column> sizes = new ArrayList<>();
     List<Column> times = new ArrayList<>();
     for (Map.Entry<String, Ingested> e : identities.entrySet()) {
-      sums.add(lit(e.getKey()));
-      sums.add(lit(e.getValue().checksum));
-      sizes.add(lit(e.getKey()));
-      sizes.add(lit(e.getValue().size));
-      times.add(lit(e.getKey()));
-      times.add(lit(new Timestamp(e.getValue().modifiedAt)));
+      for (String spelling : spellings(e.getKey())) {
+        sums.add(lit(spelling));
+        sums.add(lit(e.getValue().checksum));
+        sizes.add(lit(spelling));
+        sizes.add(lit(e.getValue().size));
+        times.add(lit(spelling));
+        times.add(lit(new Timestamp(e.getValue().modifiedAt)));
+      }
     }
-    Column file = normalizedFile();
+    Column file = col(SOURCE_FILE);
     return raw.withColumn(SOURCE_CHECKSUM, element_at(map(sums.toArray(new Column[0])), file))
         .withColumn(SOURCE_SIZE, element_at(map(sizes.toArray(new Column[0])), file))
         .withColumn(SOURCE_MODIFIED_AT, element_at(map(times.toArray(new Column[0])), file));
   }
 
-  /** A row's source_file as {@link #normalize} spells it. */
-  private static Column normalizedFile() {
-    return regexp_replace(col(SOURCE_FILE), "^file:///", "file:/");
+  /**
+   * The spellings a file {@link #normalize}d to {@code normalized} may have in a row's
+   * source_file: Spark writes file:///x where Hadoop lists file:/x. Looked up as they are, not
+   * rewritten row by row (a regular expression per row was 6% of ingest's time).
+   */
+  static List<String> spellings(String normalized) {
+    return normalized.startsWith("file:/") && !normalized.startsWith("file://")
+        ? List.of(normalized, "file://" + normalized.substring("file:".length())) : List.of(normalized);
   }
 
   /** One spelling per path: Spark writes file:///x where Hadoop lists file:/x. */
@@ -550,7 +556,7 @@ public final class IngestStage implements Stage {
       formatByFile.forEach((file, f) -> filesByFormat.computeIfAbsent(f, k -> new ArrayList<>()).add(file));
       Column perFile = null;
       for (Map.Entry<String, List<String>> e : filesByFormat.entrySet()) {
-        Column in = normalizedFile().isin(e.getValue().toArray());
+        Column in = col(SOURCE_FILE).isin(e.getValue().stream().flatMap(f -> spellings(f).stream()).toArray());
         Column read = try_to_timestamp(text.get(INVOICE_TS), lit(e.getKey()));
         perFile = perFile == null ? when(in, read) : perFile.when(in, read);
       }
