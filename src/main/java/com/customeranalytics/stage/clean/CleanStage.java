@@ -280,11 +280,15 @@ public final class CleanStage implements Stage {
     }
 
     static Cumulative count(TableStore tables, Dataset<Row> bronze) {
-      Map<String, Long> silver = new LinkedHashMap<>();
+      // Side by side: each count is a few small jobs loading a table's Delta snapshot.
+      Map<String, java.util.concurrent.Callable<Long>> counts = new LinkedHashMap<>();
+      counts.put(Tables.BRONZE_TRANSACTIONS, bronze::count);
       for (String t : Tables.SILVER) {
-        silver.put(t, tables.count(t));
+        counts.put(t, () -> tables.count(t));
       }
-      return new Cumulative(bronze.count(), silver);
+      Map<String, Long> silver = new LinkedHashMap<>(Parallel.each(counts));
+      long inBronze = silver.remove(Tables.BRONZE_TRANSACTIONS);
+      return new Cumulative(inBronze, silver);
     }
 
     long output() {
